@@ -15,6 +15,7 @@ All values are msgpack-safe (str, int, float, list, dict), so they survive
   "score": float | None}`, character offsets into `doc.text`; the head of PRODUCT and PARTY is an
   event span, every other argument an entity span.
 - `doc._.record_extra` (dict): what the source record held beyond the schema, kept for the way back.
+- `doc._.facts` (dict): document-level facts (`data.facts.facts_record`), set by `immunoextract_facts`.
 """
 from bisect import bisect_right
 from typing import List, Optional, Sequence, Tuple
@@ -33,6 +34,7 @@ _DOC_EXTENSIONS = {
     "event_ids": None,
     "relations": None,
     "record_extra": None,
+    "facts": None,
 }
 
 

@@ -62,14 +62,15 @@ def doc_from_document(
     nlp: Language,
     document: Document,
     *,
-    clean: bool = True,
+    clean: Optional[bool] = None,
     cleaner: Optional[Cleaner] = None,
 ) -> Doc:
     """The spaCy Doc of a schema Document: cleaned text, annotations aligned to tokens.
 
     nlp (Language): supplies the vocab and the word splitter.
     document (Document): the record; its offsets point into `document.text`.
-    clean (bool): read the text through the filing cleaner, default True.
+    clean (Optional[bool]): read the text through the filing cleaner; default: as the
+        pipeline's tokenizer does (`FilingTokenizer.clean`), so training and prediction agree.
     RETURNS (Doc): with ents, `spans["events"]` and the extensions of `extensions.py` set.
     """
     from ..pipeline.tokenizer import split_words
@@ -77,6 +78,8 @@ def doc_from_document(
     install_extensions()
     runs: Optional[List[List[int]]] = None
     text = document.text
+    if clean is None:
+        clean = bool(getattr(nlp.tokenizer, "clean", False))
     if clean:
         cleaned = (cleaner or default_cleaner)(document.text)
         if cleaned.text != document.text:

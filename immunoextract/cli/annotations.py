@@ -1,0 +1,99 @@
+"""`immunoextract annotations build|check|stats`: keep the corpus consistent and see what it holds."""
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from wasabi import Printer
+
+from ._util import app, fail
+
+annotations_app = typer.Typer(help="Build, check and count an annotated corpus.", no_args_is_help=True)
+app.add_typer(annotations_app, name="annotations")
+
+
+def _jsonl_files(paths: List[Path]) -> List[Path]:
+    files: List[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.jsonl")))
+        elif path.exists():
+            files.append(path)
+        else:
+            fail(f"{path}: no such file or directory")
+    if not files:
+        fail("no .jsonl file found in " + ", ".join(map(str, paths)))
+    return files
+
+
+@annotations_app.command("build")
+def build_cli(
+    src: Path = typer.Argument(Path("annotations/src"), help="Folder of authoring-format sources"),
+    out: Path = typer.Option(Path("annotations"), "--out", "-o", help="Folder for train/dev/test.jsonl"),
+) -> None:
+    """Resolve authoring sources to schema JSONL, split by issuer (70/15/15)."""
+    from ..data.corpus import build_corpus
+
+    counts = build_corpus(src, out)
+    Printer().good("Wrote " + ", ".join(f"{split}: {n} documents" for split, n in counts.items()))
+
+
+@annotations_app.command("check")
+def check_cli(
+    paths: List[Path] = typer.Argument(..., help="Schema JSONL files or folders of them"),
+    known: Optional[Path] = typer.Option(None, "--known", help="Known-warnings TSV (default: known_warnings.tsv beside the files)"),
+    show: int = typer.Option(50, "--show", help="How many findings of each severity to print"),
+) -> None:
+    """Schema validation plus corpus consistency checks. Exits 1 on any error."""
+    from ..data.checks import check_files, load_known_warnings
+
+    msg = Printer()
+    files = _jsonl_files(paths)
+    if known is None:
+        candidate = files[0].parent / "known_warnings.tsv"
+        known = candidate if candidate.exists() else None
+    docs, findings = check_files(files)
+    accepted = load_known_warnings(known)
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning" and (f.code, f.doc_id, f.text) not in accepted]
+    listed = [f for f in findings if f.severity == "warning" and (f.code, f.doc_id, f.text) in accepted]
+    for finding in errors[:show]:
+        msg.fail(f"{finding.path} {finding.doc_id}: {finding.message}")
+    for finding in warnings[:show]:
+        msg.warn(f"{finding.doc_id}: [{finding.code}] {finding.message}")
+    msg.info(f"{len(docs)} documents in {len(files)} file(s): {len(errors)} errors, {len(warnings)} warnings, {len(listed)} known warnings with reasons")
+    if errors:
+        raise typer.Exit(1)
+
+
+@annotations_app.command("stats")
+def stats_cli(
+    paths: List[Path] = typer.Argument(..., help="Schema JSONL files or folders of them"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also write a bar chart of the label counts (PNG)"),
+) -> None:
+    """Counts per label, relation, event type, split, genre, era and issuer, as tables."""
+    from ..data.corpus import documents_stats
+    from ..data.schema import read_jsonl
+
+    msg = Printer()
+    docs = [d for f in _jsonl_files(paths) for d in read_jsonl(f)]
+    stats = documents_stats(docs)
+    for key in ("documents", "entities", "relations", "events", "split", "genre", "era"):
+        counter = stats[key]
+        msg.table(sorted(counter.items()), header=(key, "count"), divider=True)
+    issuers = stats["issuer"]
+    msg.info(f"{len(issuers)} distinct issuers; {sum(stats['entities'].values())} entity mentions")
+    msg.table(issuers.most_common(), header=("issuer", "documents"), divider=True)
+    if plot is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+        for ax, key in zip(axes, ("entities", "relations", "events")):
+            items = sorted(stats[key].items())
+            ax.barh([k for k, _ in items], [v for _, v in items])
+            ax.set_title(key)
+        fig.tight_layout()
+        fig.savefig(plot, dpi=100)
+        msg.good(f"Wrote {plot}")

@@ -1,0 +1,87 @@
+"""`immunoextract evaluate MODEL GOLD.jsonl`: the schema's scoring with bootstrap intervals.
+
+Three layers as in `spacy/cli/evaluate.py`: the typer command, a plain `evaluate()`
+that returns the metrics, and printing through a wasabi Printer.
+"""
+import json
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import typer
+from wasabi import Printer
+
+from ._util import app, fail
+
+TASK_NAMES = {"ents": "Entities", "events": "Events", "rels": "Relations", "facts": "Facts"}
+
+
+def evaluate(
+    model: str,
+    gold_path: Path,
+    *,
+    samples: int = 1000,
+    seed: int = 0,
+    batch_size: int = 16,
+) -> Dict[str, Any]:
+    """Score a model (pipeline directory or package) or a predictions JSONL file against gold JSONL."""
+    from ..data.schema import read_jsonl
+    from ..extract import annotate_documents, load
+    from ..scoring import evaluate_documents
+
+    gold = list(read_jsonl(gold_path))
+    if model.endswith(".jsonl") and Path(model).is_file():
+        predictions = list(read_jsonl(model))
+    else:
+        nlp = load(model)
+        predictions = list(annotate_documents(nlp, gold, batch_size=batch_size, with_facts=False))
+    scores = evaluate_documents(predictions, gold, samples=samples, seed=seed)
+    scores["model"] = model
+    scores["gold"] = str(gold_path)
+    return scores
+
+
+def print_scores(scores: Dict[str, Any], msg: Printer, *, worst: int = 15) -> None:
+    intervals = scores.get("intervals", {})
+    rows = []
+    for task, name in TASK_NAMES.items():
+        lo, hi = intervals.get(f"{task}_f", (None, None))
+        ci = f"[{lo * 100:.1f}, {hi * 100:.1f}]" if lo is not None else ""
+        rows.append((name, f"{scores[f'{task}_p'] * 100:.1f}", f"{scores[f'{task}_r'] * 100:.1f}", f"{scores[f'{task}_f'] * 100:.1f}", ci))
+    msg.divider(f"Results ({scores['n_docs']} documents)")
+    msg.table(rows, header=("", "P", "R", "F", "F 95% CI"), aligns=("l", "r", "r", "r", "r"))
+    for task, name in TASK_NAMES.items():
+        per_type = scores.get(f"{task}_per_type") or {}
+        if per_type:
+            data = [(label, f"{v['p'] * 100:.1f}", f"{v['r'] * 100:.1f}", f"{v['f'] * 100:.1f}", v["tp"] + v["fn"]) for label, v in per_type.items()]
+            msg.divider(f"{name} per type")
+            msg.table(data, header=("", "P", "R", "F", "gold"), aligns=("l", "r", "r", "r", "r"))
+    errors: List[Dict[str, Any]] = scores.get("errors", [])
+    if errors and worst:
+        msg.divider("Errors (most frequent first)")
+        counts: Dict[tuple, int] = {}
+        for e in errors:
+            key = (e["task"], e["kind"], e["label"], " ".join(str(e["text"]).split()))
+            counts[key] = counts.get(key, 0) + 1
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:worst]
+        msg.table([(*k, n) for k, n in top], header=("task", "kind", "label", "text", "n"))
+
+
+@app.command("evaluate")
+def evaluate_cli(
+    model: str = typer.Argument(..., help="Pipeline directory / package, or a predictions .jsonl file"),
+    gold: Path = typer.Argument(..., help="Gold schema JSONL"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the metrics as JSON here"),
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON instead of tables"),
+    samples: int = typer.Option(1000, "--samples", help="Bootstrap resamples for the 95% intervals (0: none)"),
+    worst: int = typer.Option(15, "--worst", help="How many of the most frequent errors to list"),
+) -> None:
+    """Entities (strict), events, relations and document-level facts: P/R/F1 with 95% bootstrap intervals."""
+    if not gold.exists():
+        fail(f"{gold}: no such file")
+    scores = evaluate(model, gold, samples=samples)
+    if output:
+        output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps({k: v for k, v in scores.items() if k != "errors"} | {"errors": scores["errors"][:200]}, indent=2))
+    else:
+        print_scores(scores, Printer(), worst=worst)

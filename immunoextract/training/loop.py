@@ -1,0 +1,62 @@
+"""Training: spaCy's own loop on an immunoextract config, plus what a shipped model must record.
+
+`train()` runs `spacy.cli.train.train` (same config, same overrides as `spacy train`),
+then writes into each saved pipeline's `meta.json` the SHA-256 of the training data
+and the config, so a model always says what it was trained on.
+"""
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Dict, Optional, Union
+
+from thinc.api import Config
+
+from .readers import jsonl_paths
+
+
+def data_hash(path_spec: str) -> str:
+    """SHA-256 over the bytes of every training file named by `path_spec` (file, folder, or comma list)."""
+    digest = hashlib.sha256()
+    for path in jsonl_paths(path_spec):
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def train(
+    config_path: Union[str, Path],
+    output_dir: Union[str, Path],
+    *,
+    overrides: Optional[Dict[str, Any]] = None,
+    use_gpu: int = -1,
+) -> Path:
+    """Train a pipeline; RETURNS the path of the best model (`output_dir/model-best`)."""
+    from spacy.cli.train import train as spacy_train
+
+    overrides = dict(overrides or {})
+    output_dir = Path(output_dir)
+    spacy_train(Path(config_path), output_path=output_dir, use_gpu=use_gpu, overrides=overrides)
+    config = Config().from_disk(config_path, overrides=overrides, interpolate=True)
+    provenance = {
+        "train_data": str(config["paths"]["train"]),
+        "train_data_sha256": data_hash(str(config["paths"]["train"])),
+        "config": Path(config_path).name,
+        "overrides": {k: str(v) for k, v in overrides.items()},
+    }
+    for name in ("model-best", "model-last"):
+        record_meta(output_dir / name, {"immunoextract": provenance})
+    return output_dir / "model-best"
+
+
+def record_meta(model_dir: Union[str, Path], updates: Dict[str, Any]) -> None:
+    """Merge `updates` into a saved pipeline's meta.json (nested dicts are merged, not replaced)."""
+    path = Path(model_dir) / "meta.json"
+    if not path.exists():
+        return
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    for key, value in updates.items():
+        if isinstance(value, dict) and isinstance(meta.get(key), dict):
+            meta[key].update(value)
+        else:
+            meta[key] = value
+    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
