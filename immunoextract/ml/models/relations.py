@@ -47,9 +47,11 @@ def argument_label(span: Span) -> str:
 def heuristic_sentence_ids(tokens: Sequence[str]) -> List[int]:
     """Sentence numbers for tokens, without a parser or sentencizer.
 
-    A sentence ends after a token made only of `.`, `!` and `?` (plus closing quotes and
-    brackets right after it) and at a blank line. Abbreviations that keep their period
-    (`Inc.`) do not end a sentence.
+    A sentence ends at a blank line, and after a token made only of `.`, `!` and `?`
+    (closing quotes and brackets written right after it stay with it), unless the next
+    word starts with `,`, `;` or `:` (an abbreviation, `CO.,`) or a closing quote is
+    followed by a lower-case word (`."  said Ann`). Abbreviations that keep their period
+    as one token (`Inc.`) never end a sentence.
 
     tokens (Sequence[str]): each token's text followed by its trailing white space
         (`Token.text_with_ws`), in order.
@@ -57,24 +59,30 @@ def heuristic_sentence_ids(tokens: Sequence[str]) -> List[int]:
     """
     ids: List[int] = []
     current = 0
-    pending = False  # a terminator was seen: the next word opens a new sentence
+    pending = False  # a terminator was seen: the next word may open a new sentence
+    closed = False  # a closing mark followed the terminator
     gap = ""  # white space since the last word
     for token in tokens:
         word = token.strip()
-        if word:
-            if gap.count("\n") >= 2:
-                pending = True
-            if pending and not (word in SENTENCE_CLOSERS and gap == ""):
-                current += 1 if ids else 0
-                pending = False
-            gap = ""
-            ids.append(current)
-            if set(word) <= SENTENCE_TERMINATORS:
-                pending = True
-            gap = token[len(token.rstrip()):]
-        else:
+        if not word:
             ids.append(current)
             gap += token
+            continue
+        if ids and gap.count("\n") >= 2:
+            current += 1
+            pending = closed = False
+        elif pending:
+            if word in SENTENCE_CLOSERS and gap == "":
+                closed = True
+            elif word[0] in ",;:" or (closed and word[0].islower()):
+                pending = closed = False
+            else:
+                current += 1
+                pending = closed = False
+        ids.append(current)
+        if set(word) <= SENTENCE_TERMINATORS:
+            pending, closed = True, False
+        gap = token[len(token.rstrip()) :]
     return ids
 
 
