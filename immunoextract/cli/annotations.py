@@ -97,3 +97,38 @@ def stats_cli(
         fig.tight_layout()
         fig.savefig(plot, dpi=100)
         msg.good(f"Wrote {plot}")
+
+
+def _documents_from(path: Path):
+    """Schema JSONL, or a folder of authoring sources (`*.txt`) or of JSONL files."""
+    from ..data.corpus import read_sources
+    from ..data.schema import read_jsonl
+
+    if path.is_dir() and any(path.glob("*.txt")):
+        docs, errors = read_sources(path)
+        if errors:
+            fail(str(errors[0]))
+        return docs
+    return [d for f in _jsonl_files([path]) for d in read_jsonl(f)]
+
+
+@annotations_app.command("agreement")
+def agreement_cli(
+    first: Path = typer.Argument(..., help="First pass: schema JSONL or a folder of sources"),
+    second: Path = typer.Argument(..., help="Second pass over the same documents (same ids)"),
+) -> None:
+    """Inter-annotator agreement: F1 of the second pass against the first (entities strict, events,
+    relations, facts), over the documents both passes hold."""
+    from ..scoring import evaluate_documents
+    from .evaluate import print_scores
+
+    a = {d.id: d for d in _documents_from(first)}
+    b = {d.id: d for d in _documents_from(second)}
+    common = sorted(set(a) & set(b))
+    if not common:
+        fail("the two passes share no document id")
+    changed = [i for i in common if a[i].text != b[i].text]
+    if changed:
+        fail(f"document {changed[0]!r}: the two passes have different texts")
+    scores = evaluate_documents([b[i] for i in common], [a[i] for i in common], samples=1000)
+    print_scores(scores, Printer(), worst=20)
