@@ -196,7 +196,7 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
         last_end = end
         ev_id = ev_ids[i] if ev_ids else f"E{i + 1}"
         by_span[("event", span.start_char, span.end_char)] = ev_id
-        score = ev_scores[i] if ev_scores is not None and i < len(ev_scores) else None
+        score = _as_score(ev_scores[i]) if ev_scores is not None and i < len(ev_scores) else None
         events.append(Event(ev_id, start, end, span.label_, score, dict(item_extra.get(ev_id, {}))))
     relations: List[Relation] = []
     rel_extra: Dict[str, Any] = extra.get("relations", {})
@@ -228,6 +228,18 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
         relations=relations,
         extra=dict(extra.get("record", {})),
     )
+
+
+def _as_score(value: Any) -> Optional[float]:
+    """A plain float from a stored score (spancat stores numpy scalars or per-label rows: the best counts)."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except TypeError:
+        import numpy
+
+        return float(numpy.max(value))
 
 
 def _in_order(items: List[Any], order: Sequence[str], key: Callable[[Any], str]) -> List[Any]:

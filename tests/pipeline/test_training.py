@@ -1,0 +1,61 @@
+"""Training the CPU config end to end, loading the result in a fresh process, extracting from a filing."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from immunoextract.data.schema import read_jsonl
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = [
+    "--training.max_steps", "6", "--training.eval_frequency", "3",
+    "--corpora.train.limit", "6", "--corpora.dev.limit", "2",
+    "--components.tok2vec.model.encode.width", "32", "--components.tok2vec.model.encode.depth", "1",
+    "--training.batcher.size", "600",
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    out = tmp_path_factory.mktemp("train")
+    for split in ("train", "dev"):
+        if not (ROOT / "annotations" / f"{split}.jsonl").exists():
+            pytest.fail(f"annotations/{split}.jsonl is missing: run `immunoextract annotations build`")
+    cmd = [sys.executable, "-m", "immunoextract", "train", str(ROOT / "configs" / "cpu.cfg"), "--output", str(out),
+           "--paths.train", str(ROOT / "annotations" / "train.jsonl"), "--paths.dev", str(ROOT / "annotations" / "dev.jsonl"), *TINY]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    return out
+
+
+@pytest.mark.slow
+def test_training_cpu_config_gives_a_model_that_loads_in_a_fresh_process(tiny_model):
+    meta = json.loads((tiny_model / "model-last" / "meta.json").read_text())
+    assert len(meta["immunoextract"]["train_data_sha256"]) == 64
+    code = (
+        "import json, sys, spacy\n"  # no immunoextract import: entry points must resolve the components
+        f"nlp = spacy.load({str(tiny_model / 'model-last')!r})\n"
+        "doc = nlp('<PAGE>\\nAcme Bio, Inc. announced today that it has licensed its antibody AB-101 to\\nZeta Pharma AG under an agreement signed in Cambridge, Massachusetts, last week.\\n')\n"
+        "print(json.dumps({'pipes': nlp.pipe_names, 'text': doc.text, 'source': doc._.source_text, 'rel': doc._.relations is not None, 'facts': sorted(doc._.facts)}))\n"
+    )
+    out = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    assert out["pipes"] == ["tok2vec", "ner", "events", "relations", "facts"]
+    assert "<PAGE>" not in out["text"] and "its antibody AB-101 to Zeta Pharma AG under" in out["text"]
+    assert out["source"].startswith("<PAGE>")
+    assert out["rel"] and out["facts"] == ["entities", "events", "relations"]
+
+
+@pytest.mark.slow
+def test_training_extract_writes_valid_jsonl_with_source_offsets(tiny_model, tmp_path, fixtures_dir):
+    filing = fixtures_dir / "filings" / "submission_8k.txt"
+    out = tmp_path / "pred.jsonl"
+    cmd = [sys.executable, "-m", "immunoextract", "extract", str(filing), "--model", str(tiny_model / "model-last"), "-o", str(out)]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    docs = list(read_jsonl(out))  # validates offsets, overlaps, labels and ids
+    raw = filing.read_text(encoding="utf-8")
+    assert docs and all(d.text in raw for d in docs)
+    for line in out.read_text().splitlines():
+        assert set(json.loads(line)["facts"]) == {"entities", "relations", "events"}
