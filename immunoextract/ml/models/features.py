@@ -83,7 +83,7 @@ def load_lexicons(directory: Optional[str] = None) -> Dict[str, FrozenSet[str]]:
                 line = line.strip()
                 if line and not line.startswith("#"):
                     # every word of a multi-word name marks a token as a likely part of such a name
-                    words.update(w.lower() for w in re.split(r"[\s/]+", line) if len(w) > 1)
+                    words.update(w.lower() for w in re.split(r"[\s/]+", line) if len(w) > 1 and not w.isdigit())
         lexicons[key] = frozenset(words)
     return lexicons
 
@@ -159,26 +159,39 @@ def doc_features(doc: Doc, lexicons: Dict[str, FrozenSet[str]], cache: Dict[str,
     return result
 
 
+LEXICON_COLUMNS = [_INDEX[n] for n in ("lex_drug", "lex_partner", "lex_target", "lex_first_name")]
+
+
 def pattern_features_forward(model: Model, docs: List[Doc], is_train: bool) -> Tuple[List[Floats2d], Callable]:
     lexicons = load_lexicons(model.attrs["lexicon_dir"])
     cache = model.attrs["cache"]
+    drop = model.attrs["lexicon_dropout"] if is_train else 0.0
     outputs = []
     for doc in docs:
         array = model.ops.alloc2f(len(doc), N_FEATURES)
         for i, feats in enumerate(doc_features(doc, lexicons, cache)):
             array[i, feats] = 1.0
+        if drop and len(doc):
+            # Training names are mostly in the lexicons; real filings name many that are not.
+            # Hiding lexicon hits at random keeps the model reading context and word shape too.
+            mask = model.ops.xp.random.uniform(size=(len(doc), 1)) < drop
+            array[:, LEXICON_COLUMNS] *= 1.0 - mask
         outputs.append(array)
     return outputs, lambda d_outputs: []
 
 
 @registry.layers("immunoextract.PatternFeatures.v1")
-def PatternFeatures(lexicon_dir: Optional[str] = None) -> Model[List[Doc], List[Floats2d]]:
-    """Binary naming-convention features per token (no weights; see FEATURE_NAMES)."""
+def PatternFeatures(lexicon_dir: Optional[str] = None, lexicon_dropout: float = 0.5) -> Model[List[Doc], List[Floats2d]]:
+    """Binary naming-convention features per token (no weights; see FEATURE_NAMES).
+
+    lexicon_dir (Optional[str]): folder of lexicon files, default the bundled `resources/lexicon`.
+    lexicon_dropout (float): in training, the share of tokens whose lexicon features are hidden.
+    """
     return Model(
         "pattern_features",
         pattern_features_forward,
         dims={"nO": N_FEATURES},
-        attrs={"lexicon_dir": lexicon_dir, "cache": {}},
+        attrs={"lexicon_dir": lexicon_dir, "cache": {}, "lexicon_dropout": lexicon_dropout},
     )
 
 
@@ -189,11 +202,12 @@ def PatternHashEmbed(
     rows: List[int],
     include_static_vectors: bool = False,
     lexicon_dir: Optional[str] = None,
+    lexicon_dropout: float = 0.5,
 ) -> Model[List[Doc], List[Floats2d]]:
     """spaCy's MultiHashEmbed with the pattern features concatenated and mixed back to `width`."""
     hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
     model: Model[List[Doc], List[Floats2d]] = chain(
-        concatenate(hashed, PatternFeatures(lexicon_dir=lexicon_dir)),
+        concatenate(hashed, PatternFeatures(lexicon_dir=lexicon_dir, lexicon_dropout=lexicon_dropout)),
         with_array(Maxout(width, width + N_FEATURES, nP=3, normalize=True)),
     )
     model.set_ref("hashed", hashed)
