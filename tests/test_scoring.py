@@ -84,3 +84,24 @@ def test_facts_partner_of_is_symmetric_and_matching_is_one_to_one():
     a2 = Cluster("PARTNER", frozenset({"a", "a inc"}))
     # two predicted facts that both match the single gold fact: only one is credited
     assert len(match_facts([Fact("relation", "PARTNER_OF", a, b), Fact("relation", "PARTNER_OF", a2, b)], gold)) == 1
+
+
+def test_cli_evaluate_predictions_file_gives_the_hand_computed_figures(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from immunoextract.cli import app
+    from immunoextract.data.schema import write_jsonl
+
+    write_jsonl([gold_doc()], tmp_path / "gold.jsonl")
+    write_jsonl([pred_doc()], tmp_path / "pred.jsonl")
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pred.jsonl"), str(tmp_path / "gold.jsonl"), "--json", "--samples", "200"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["ents_f"] == pytest.approx(8 / 13) and scores["facts_f"] == pytest.approx(1 / 3)
+    assert scores["rels_p"] == pytest.approx(3 / 4)
+    lo, hi = scores["intervals"]["ents_f"]
+    assert lo == pytest.approx(8 / 13) == hi  # one document: every resample is the same
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pred.jsonl"), str(tmp_path / "gold.jsonl")])
+    assert "Entities" in result.output and "Errors" in result.output
