@@ -54,8 +54,14 @@ def read_sources(src_dir: Union[str, Path]) -> Tuple[List[Document], List[Schema
     return docs, errors
 
 
-def build_corpus(src_dir: Union[str, Path], out_dir: Union[str, Path]) -> Dict[str, int]:
-    """Resolve the sources and write one schema JSONL file per split; RETURNS documents per split."""
+def build_corpus(src_dir: Union[str, Path], out_dir: Union[str, Path], *, augment: int = 0, seed: int = 0) -> Dict[str, int]:
+    """Resolve the sources and write one schema JSONL file per split; RETURNS documents per split.
+
+    augment (int): when above 0, also write `train_augmented.jsonl`: that many name-swapped copies of
+        each train document (`augment.augment_corpus`), never using a name of the dev or test split;
+        its count is returned as "train_augmented". Default 0.
+    seed (int): the seed of the augmentation, default 0.
+    """
     docs, errors = read_sources(src_dir)
     if errors:
         raise errors[0]
@@ -71,7 +77,14 @@ def build_corpus(src_dir: Union[str, Path], out_dir: Union[str, Path]) -> Dict[s
         by_split[split].append(doc)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    return {split: write_jsonl(by_split.get(split, []), out_dir / f"{split}.jsonl") for split in SPLITS}
+    counts = {split: write_jsonl(by_split.get(split, []), out_dir / f"{split}.jsonl") for split in SPLITS}
+    if augment > 0:
+        from .augment import augment_corpus, document_names
+
+        held_out = document_names(by_split.get("dev", []) + by_split.get("test", []))
+        copies = augment_corpus(by_split.get("train", []), copies=augment, seed=seed, exclude_names=held_out)
+        counts["train_augmented"] = write_jsonl(copies, out_dir / "train_augmented.jsonl")
+    return counts
 
 
 def corpus_files(corpus_dir: Union[str, Path, None] = None) -> Dict[str, Path]:
