@@ -10,9 +10,9 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from spacy.language import Language
 
-from .data.extensions import offsets_to_runs, to_source_span
+from .data.extensions import offsets_to_runs
 from .data.facts import facts_record
-from .data.formats import document_from_doc
+from .data.formats import document_from_doc, trimmed_source_span
 from .data.schema import Document, Entity, Event, Relation
 from .errors import ModelError
 
@@ -112,12 +112,7 @@ def _merge(document: Document, runs: Any, parts: Sequence[Tuple[Document, int]],
     source = document.text
 
     def to_source(start: int, end: int) -> Tuple[int, int]:
-        s, e = to_source_span(runs, start, end)
-        while s < e and source[s].isspace():
-            s += 1
-        while e > s and source[e - 1].isspace():
-            e -= 1
-        return s, e
+        return trimmed_source_span(source, runs, start, end)
 
     for piece, offset in parts:
         ids: Dict[str, str] = {}

@@ -94,6 +94,20 @@ def _relation_keys(doc: Document, event_key: Callable[[str], Optional[object]]) 
     return list(dict.fromkeys(keys))
 
 
+def _per_type(pred: set, gold: set, *, label_of: Callable[[Tuple], str]) -> Dict[str, PRF]:
+    """Per-label tp/fp/fn of two sets of strict keys."""
+    types: Dict[str, PRF] = {}
+    for key in pred | gold:
+        prf = types.setdefault(label_of(key), PRF())
+        if key in pred and key in gold:
+            prf.tp += 1
+        elif key in pred:
+            prf.fp += 1
+        else:
+            prf.fn += 1
+    return types
+
+
 def score_document(pred: Document, gold: Document) -> DocCounts:
     """Count matches of `pred` against `gold` (same document) for every task and type."""
     if pred.text != gold.text:
@@ -103,17 +117,11 @@ def score_document(pred: Document, gold: Document) -> DocCounts:
     pred_ents = {(e.start, e.end, e.label) for e in pred.entities}
     gold_ents = {(e.start, e.end, e.label) for e in gold.entities}
     counts.by_task["ents"] = _prf(len(pred_ents), len(gold_ents), len(pred_ents & gold_ents))
-    per_label: Dict[str, PRF] = {}
-    for key in pred_ents | gold_ents:
-        prf = per_label.setdefault(key[2], PRF())
-        if key in pred_ents and key in gold_ents:
-            prf.tp += 1
-        elif key in pred_ents:
-            prf.fp += 1
-            counts.errors.append({"doc": gold.id, "task": "ents", "kind": "false positive", "label": key[2], "text": pred.text[key[0]:key[1]], "start": key[0]})
-        else:
-            prf.fn += 1
-            counts.errors.append({"doc": gold.id, "task": "ents", "kind": "missed", "label": key[2], "text": gold.text[key[0]:key[1]], "start": key[0]})
+    per_label = _per_type(pred_ents, gold_ents, label_of=lambda key: key[2])
+    for key in sorted(pred_ents - gold_ents):
+        counts.errors.append({"doc": gold.id, "task": "ents", "kind": "false positive", "label": key[2], "text": pred.text[key[0]:key[1]], "start": key[0]})
+    for key in sorted(gold_ents - pred_ents):
+        counts.errors.append({"doc": gold.id, "task": "ents", "kind": "missed", "label": key[2], "text": gold.text[key[0]:key[1]], "start": key[0]})
     counts.by_type["ents"] = per_label
     # events
     alignment = _event_alignment(pred, gold)
@@ -136,15 +144,7 @@ def score_document(pred: Document, gold: Document) -> DocCounts:
     gold_rel = _relation_keys(gold, lambda i: gold_ev.get(i))
     pset, gset = set(pred_rel), set(gold_rel)
     counts.by_task["rels"] = _prf(len(pset), len(gset), len(pset & gset))
-    rel_types: Dict[str, PRF] = {}
-    for key in pset | gset:
-        prf = rel_types.setdefault(key[2], PRF())
-        if key in pset and key in gset:
-            prf.tp += 1
-        elif key in pset:
-            prf.fp += 1
-        else:
-            prf.fn += 1
+    rel_types = _per_type(pset, gset, label_of=lambda key: key[2])
     counts.by_type["rels"] = rel_types
     # facts
     pred_facts, gold_facts = document_facts(pred), document_facts(gold)

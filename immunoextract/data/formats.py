@@ -177,7 +177,7 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
     by_span: Dict[Tuple[str, int, int], str] = {}
     taken = set()
     for i, ent in enumerate(doc.ents):
-        start, end = _trimmed_source_span(source, runs, ent.start_char, ent.end_char)
+        start, end = trimmed_source_span(source, runs, ent.start_char, ent.end_char)
         if start >= end:
             continue
         ent_id = ent_ids[i] if ent_ids else f"T{i + 1}"
@@ -190,7 +190,7 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
     ev_scores = group.attrs.get("scores") if len(group) else None
     last_end = -1
     for i, span in enumerate(sorted(group, key=lambda s: (s.start_char, s.end_char)) if not ev_ids else group):
-        start, end = _trimmed_source_span(source, runs, span.start_char, span.end_char)
+        start, end = trimmed_source_span(source, runs, span.start_char, span.end_char)
         if start >= end or start < last_end:
             continue
         last_end = end
@@ -247,7 +247,8 @@ def _in_order(items: List[Any], order: Sequence[str], key: Callable[[Any], str])
     return sorted(items, key=lambda x: rank.get(key(x), len(rank)))
 
 
-def _trimmed_source_span(source: str, runs: Any, start: int, end: int) -> Tuple[int, int]:
+def trimmed_source_span(source: str, runs: Any, start: int, end: int) -> Tuple[int, int]:
+    """A Doc span mapped into the source text, without the white space cleaning folded into it."""
     s, e = to_source_span(runs, start, end)
     while s < e and source[s].isspace():
         s += 1
