@@ -166,8 +166,9 @@ def _is_sentence_end(text: str, match: "re.Match[str]") -> bool:
     return not (token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token))
 
 
-def sentence_around(text: str, start: int, end: int, *, max_chars: int = 400) -> str:
-    """The sentence of `text` that holds `[start, end)`, white space collapsed, at most about `max_chars`.
+def sentence_bounds(text: str, start: int, end: int, *, max_chars: int = 400) -> Tuple[int, int]:
+    """The (start, end) offsets of the sentence of `text` that holds `[start, end)`, reaching at most
+    about `max_chars` beyond it on either side.
 
     Sentences end at `.`, `!` or `?` followed by a capital or digit (not after an abbreviation
     such as `Inc.` or an initial), or at a blank line.
@@ -175,13 +176,19 @@ def sentence_around(text: str, start: int, end: int, *, max_chars: int = 400) ->
     window_start = max(0, start - max_chars)
     window_end = min(len(text), end + max_chars)
     left, right = window_start, window_end
-    for match in _SENTENCE_END.finditer(text, window_start, start):
-        if _is_sentence_end(text, match):
+    for match in _SENTENCE_END.finditer(text, window_start, min(len(text), start + 2)):
+        if match.end() <= start and _is_sentence_end(text, match):
             left = match.end()
     for match in _SENTENCE_END.finditer(text, end, window_end):
         if _is_sentence_end(text, match):
             right = match.start() + 1 if text[match.start()] in ".!?" else match.start()
             break
+    return left, right
+
+
+def sentence_around(text: str, start: int, end: int, *, max_chars: int = 400) -> str:
+    """The sentence of `text` that holds `[start, end)` (see `sentence_bounds`), white space collapsed."""
+    left, right = sentence_bounds(text, start, end, max_chars=max_chars)
     return " ".join(text[left:right].split())
 
 
@@ -403,6 +410,7 @@ h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
 .aliases { color: #666; font-size: 0.9em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
+td:first-child { white-space: nowrap; }
 .type { display: inline-block; padding: 1px 6px; border-radius: 3px; color: white; font-size: 0.8em; }
 .evidence mark { background: #ffe9a8; padding: 0 2px; }
 svg text { font-size: 10px; fill: #555; }
@@ -431,18 +439,25 @@ def timeline_html(rows: Sequence[TimelineRow], *, title: str = "Product timeline
             parts.append(f"<div class='aliases'>also: {html.escape(', '.join(aliases))}</div>")
         width = 800
         marks = []
+        per_date: Dict[_date, List[str]] = {}  # one marker per date and type; types stack upwards
         for r in mine:
             day = parse_date(r.date)
-            if day is None or lo is None:
-                continue
-            x = 20 + (width - 40) * (day - lo).days / span
-            tip = html.escape(f"{r.date} {r.event_type} {r.party or ''} ({r.doc_id})")
-            marks.append(f"<circle cx='{x:.1f}' cy='18' r='6' fill='{EVENT_STYLE.get(r.event_type, ('', '#333'))[1]}'><title>{tip}</title></circle>")
+            if day is not None and r.event_type not in per_date.setdefault(day, []):
+                per_date[day].append(r.event_type)
+        levels = max((len(t) for t in per_date.values()), default=1)
+        base = 14 + 13 * (levels - 1)  # the axis; a date's further event types stack above it
+        for day, types in per_date.items():
+            x = 20 + (width - 40) * (day - lo).days / span if lo else 20
+            for level, event_type in enumerate(types):
+                colour = EVENT_STYLE.get(event_type, ("", "#333"))[1]
+                tip = html.escape(f"{day.isoformat()} {event_type}")
+                marks.append(f"<circle cx='{x:.1f}' cy='{base - 13 * level}' r='6' fill='{colour}'><title>{tip}</title></circle>")
         if marks and lo and hi:
             parts.append(
-                f"<svg width='{width}' height='40' role='img'><line x1='20' y1='18' x2='{width - 20}' y2='18' stroke='#ccc'/>"
+                f"<svg width='{width}' height='{base + 24}' role='img'><line x1='20' y1='{base}' x2='{width - 20}' y2='{base}' stroke='#ccc'/>"
                 + "".join(marks)
-                + f"<text x='20' y='38'>{lo.isoformat()}</text><text x='{width - 20}' y='38' text-anchor='end'>{hi.isoformat()}</text></svg>"
+                + f"<text x='20' y='{base + 20}'>{lo.isoformat()}</text>"
+                f"<text x='{width - 20}' y='{base + 20}' text-anchor='end'>{hi.isoformat()}</text></svg>"
             )
         parts.append("<table><tr><th>date</th><th>event</th><th>party</th><th>document</th><th>evidence</th></tr>")
         for r in mine:

@@ -1,4 +1,6 @@
-"""Shared fixtures: the project root, the `../shared` data (skipped with a reason when absent), a blank pipeline."""
+"""Shared fixtures: the project root, the `../shared` data (skipped with a reason when absent), a blank pipeline,
+the shipped trained pipeline (skipped with a reason when `models/immunoextract_cpu` is absent)."""
+import os
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,8 @@ import spacy
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# the shipped model; IMMUNOEXTRACT_TEST_MODEL points the tests at another trained pipeline
+SHIPPED_MODEL = Path(os.environ.get("IMMUNOEXTRACT_TEST_MODEL") or ROOT / "models" / "immunoextract_cpu")
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +56,19 @@ def cleaning_nlp():
     nlp = spacy.blank("en")
     nlp.tokenizer = create_filing_tokenizer(clean=True)(nlp)
     return nlp
+
+
+@pytest.fixture(scope="session")
+def shipped_model() -> Path:
+    """The folder of the shipped trained pipeline (for code that loads it itself, such as Ray workers)."""
+    if not (SHIPPED_MODEL / "config.cfg").exists():
+        pytest.skip(f"the trained pipeline {SHIPPED_MODEL} is not present (train it, or set IMMUNOEXTRACT_TEST_MODEL)")
+    return SHIPPED_MODEL
+
+
+@pytest.fixture(scope="session")
+def shipped_nlp(shipped_model: Path):
+    """The shipped trained pipeline, loaded once per test session."""
+    import immunoextract
+
+    return immunoextract.load(shipped_model)

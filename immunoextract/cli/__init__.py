@@ -2,4 +2,4 @@
 from ._util import app, main  # noqa: F401
 
 # Subcommand modules register themselves on `app` when imported here.
-from . import annotations, batch, evaluate, extract, read, timeline, train  # noqa: F401,E402
+from . import annotations, batch, convert, evaluate, extract, graph, read, render, timeline, train  # noqa: F401,E402
