@@ -13,8 +13,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from .data.facts import Fact, document_facts, match_facts
+from .data.facts import Fact, document_facts, match_facts, maximum_matching
 from .data.schema import SYMMETRIC_RELATIONS, Document
+from .errors import InputError
 
 
 @dataclass
@@ -61,24 +62,17 @@ def _prf(n_pred: int, n_gold: int, tp: int) -> PRF:
 
 
 def _event_alignment(pred: Document, gold: Document) -> Dict[str, str]:
-    """Predicted event id -> gold event id: same type, overlapping triggers, one-to-one, by largest overlap."""
-    pairs = []
+    """Predicted event id -> gold event id: same type, overlapping triggers, a maximum one-to-one
+    matching (larger overlaps tried first)."""
+    candidates = []
     for p in pred.events:
-        for g in gold.events:
-            overlap = min(p.end, g.end) - max(p.start, g.start)
-            if p.type == g.type and overlap > 0:
-                pairs.append((overlap, p.id, g.id))
-    used_p, used_g, mapping = set(), set(), {}
-    for _, p_id, g_id in sorted(pairs, key=lambda x: -x[0]):
-        if p_id not in used_p and g_id not in used_g:
-            mapping[p_id] = g_id
-            used_p.add(p_id)
-            used_g.add(g_id)
-    return mapping
+        overlaps = [(min(p.end, g.end) - max(p.start, g.start), k) for k, g in enumerate(gold.events) if p.type == g.type]
+        candidates.append([k for overlap, k in sorted(overlaps, reverse=True) if overlap > 0])
+    return {pred.events[p].id: gold.events[g].id for p, g in maximum_matching(candidates)}
 
 
 def _relation_keys(doc: Document, event_key: Callable[[str], Optional[object]]) -> List[Tuple[object, object, str]]:
-    ents = {e.id: (e.start, e.end, e.label) for e in doc.entities}
+    ents = {e.id: (e.start, e.end) for e in doc.entities}  # strict on the argument spans
     keys = []
     for rel in doc.relations:
         if rel.label in ("PRODUCT", "PARTY"):
@@ -111,7 +105,7 @@ def _per_type(pred: set, gold: set, *, label_of: Callable[[Tuple], str]) -> Dict
 def score_document(pred: Document, gold: Document) -> DocCounts:
     """Count matches of `pred` against `gold` (same document) for every task and type."""
     if pred.text != gold.text:
-        raise ValueError(f"document {gold.id!r}: the prediction's text differs from the gold text")
+        raise InputError("the prediction's text differs from the gold text", doc_id=gold.id)
     counts = DocCounts()
     # entities
     pred_ents = {(e.start, e.end, e.label) for e in pred.entities}
@@ -202,6 +196,7 @@ def bootstrap_intervals(
     """95% intervals of each task's micro P, R and F1, resampling documents with replacement."""
     rng = random.Random(seed)
     n = len(per_doc)
+    samples = max(samples, 1)
     draws: Dict[str, List[float]] = {f"{t}_{m}": [] for t in TASKS for m in "prf"}
     if n == 0:
         return {k: (0.0, 0.0) for k in draws}
@@ -227,13 +222,20 @@ def evaluate_documents(
     predictions: Sequence[Document], gold: Sequence[Document], *, samples: int = 1000, seed: int = 0
 ) -> Dict[str, object]:
     """Score predicted documents against gold ones (paired by id): scores, intervals and errors."""
+    for side, docs in (("gold", gold), ("predictions", predictions)):
+        seen: set = set()
+        for d in docs:
+            if d.id in seen:
+                raise InputError(f"document id is used twice in the {side}", doc_id=d.id)
+            seen.add(d.id)
     by_id = {d.id: d for d in predictions}
-    per_doc = []
-    for g in gold:
-        p = by_id.get(g.id)
-        if p is None:
-            raise KeyError(f"no prediction for gold document {g.id!r}")
-        per_doc.append(score_document(p, g))
+    missing = [g.id for g in gold if g.id not in by_id]
+    if missing:
+        raise InputError(f"no prediction for {len(missing)} gold document(s)", doc_id=missing[0])
+    extra = sorted(set(by_id) - {g.id for g in gold})
+    if extra:
+        raise InputError(f"{len(extra)} predicted document(s) are not in the gold file", doc_id=extra[0])
+    per_doc = [score_document(by_id[g.id], g) for g in gold]
     scores = aggregate(per_doc)
     scores["intervals"] = bootstrap_intervals(per_doc, samples=samples, seed=seed) if samples else {}
     scores["errors"] = [e for c in per_doc for e in c.errors]

@@ -105,3 +105,26 @@ def test_cli_evaluate_predictions_file_gives_the_hand_computed_figures(tmp_path)
     assert lo == pytest.approx(8 / 13) == hi  # one document: every resample is the same
     result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pred.jsonl"), str(tmp_path / "gold.jsonl")])
     assert "Entities" in result.output and "Errors" in result.output
+
+
+def test_scoring_input_errors_name_the_document():
+    from immunoextract.errors import InputError
+
+    other = gold_doc()
+    other.text = other.text + " "
+    with pytest.raises(InputError, match="text differs"):
+        evaluate_documents([other], [gold_doc()], samples=0)
+    with pytest.raises(InputError, match="no prediction"):
+        evaluate_documents([], [gold_doc()], samples=0)
+    with pytest.raises(InputError, match="used twice"):
+        evaluate_documents([pred_doc(), pred_doc()], [gold_doc()], samples=0)
+
+
+def test_scoring_event_matching_is_maximal():
+    text = "aaaa bbbbbbbbbb cc"
+    gold = Document("d", text, events=[Event("G1", 0, 4, "LICENSE"), Event("G2", 5, 15, "LICENSE")],
+                    entities=[Entity("T1", 16, 18, "DRUG")], relations=[Relation("G1", "T1", "PRODUCT"), Relation("G2", "T1", "PRODUCT")])
+    pred = Document("d", text, events=[Event("P1", 0, 9, "LICENSE"), Event("P2", 10, 15, "LICENSE")],
+                    entities=[Entity("T1", 16, 18, "DRUG")], relations=[Relation("P1", "T1", "PRODUCT"), Relation("P2", "T1", "PRODUCT")])
+    s = evaluate_documents([pred], [gold], samples=0)
+    assert s["events_f"] == 1.0 and s["rels_f"] == 1.0

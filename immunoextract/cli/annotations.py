@@ -123,11 +123,21 @@ def agreement_cli(
     from ..scoring import evaluate_documents
     from .evaluate import print_scores
 
-    a = {d.id: d for d in _documents_from(first)}
-    b = {d.id: d for d in _documents_from(second)}
+    passes = []
+    for path in (first, second):
+        docs = _documents_from(path)
+        ids = [d.id for d in docs]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            fail(f"{path}: document id {dupes[0]!r} occurs twice")
+        passes.append({d.id: d for d in docs})
+    a, b = passes
     common = sorted(set(a) & set(b))
     if not common:
         fail("the two passes share no document id")
+    left_out = len(set(a) ^ set(b))
+    if left_out:
+        Printer().warn(f"{left_out} document(s) are in only one pass and are not compared")
     changed = [i for i in common if a[i].text != b[i].text]
     if changed:
         fail(f"document {changed[0]!r}: the two passes have different texts")

@@ -11,6 +11,7 @@ import typer
 from wasabi import Printer
 
 from ._util import app, fail
+from ..errors import InputError
 
 TASK_NAMES = {"ents": "Entities", "events": "Events", "rels": "Relations", "facts": "Facts"}
 
@@ -29,7 +30,9 @@ def evaluate(
     from ..scoring import evaluate_documents
 
     gold = list(read_jsonl(gold_path))
-    if model.endswith(".jsonl") and Path(model).is_file():
+    if model.lower().endswith(".jsonl"):
+        if not Path(model).is_file():
+            raise InputError("no such predictions file", path=model)
         predictions = list(read_jsonl(model))
     else:
         nlp = load(model)
@@ -81,13 +84,17 @@ def evaluate_cli(
     gold: Path = typer.Argument(..., help="Gold schema JSONL"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the metrics as JSON here"),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON instead of tables"),
-    samples: int = typer.Option(1000, "--samples", help="Bootstrap resamples for the 95% intervals (0: none)"),
+    samples: int = typer.Option(1000, "--samples", min=0, help="Bootstrap resamples for the 95% intervals (0: none)"),
     worst: int = typer.Option(15, "--worst", help="How many of the most frequent errors to list"),
     record_as: Optional[str] = typer.Option(None, "--record-as", help="Also store the headline scores in MODEL's meta.json under immunoextract.scores.NAME"),
 ) -> None:
     """Entities (strict), events, relations and document-level facts: P/R/F1 with 95% bootstrap intervals."""
     if not gold.exists():
         fail(f"{gold}: no such file")
+    if output is not None and not output.parent.is_dir():
+        fail(f"{output}: the folder {output.parent} does not exist")
+    if record_as and not (Path(model) / "meta.json").is_file():
+        fail(f"--record-as needs a pipeline folder with a meta.json; {model} is not one")
     scores = evaluate(model, gold, samples=samples)
     if output:
         output.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")

@@ -18,7 +18,7 @@ def iter_inputs(paths: List[Path], *, types: Optional[List[str]] = None) -> Iter
 
     config = ReaderConfig(types=tuple(types)) if types else None
     for path in paths:
-        if path.suffix == ".jsonl":
+        if path.suffix.lower() == ".jsonl":
             yield from iter_jsonl(path)
             continue
         for item in iter_filings([path], config=config):
@@ -56,6 +56,10 @@ def extract_cli(
 
     if fmt not in ("jsonl", "table"):
         fail(f"unknown --format {fmt!r} (jsonl or table)")
+    if output is not None and fmt == "table":
+        fail("--output writes JSONL; leave it out with --format table")
+    if output is not None and not output.parent.is_dir():
+        fail(f"{output}: the folder {output.parent} does not exist")
     missing = [p for p in inputs if not p.exists()]
     for p in missing:
         print(f"error: {p}: no such file", file=sys.stderr)

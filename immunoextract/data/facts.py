@@ -34,7 +34,8 @@ class Cluster:
     display: str = field(default="", compare=False)
 
     def matches(self, other: "Cluster") -> bool:
-        return self.label == other.label and bool(self.names & other.names)
+        """The schema's rule: the clusters share at least one normalised name (labels are not compared)."""
+        return bool(self.names & other.names)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,12 @@ def document_facts(doc: Document) -> List[Fact]:
 
 def match_facts(predicted: Sequence[Fact], gold: Sequence[Fact]) -> List[Tuple[int, int]]:
     """A maximum one-to-one matching between predicted and gold facts, as (pred index, gold index) pairs."""
-    candidates = [[g for g, gf in enumerate(gold) if pf.matches(gf)] for pf in predicted]
+    return maximum_matching([[g for g, gf in enumerate(gold) if pf.matches(gf)] for pf in predicted])
+
+
+def maximum_matching(candidates: Sequence[Sequence[int]]) -> List[Tuple[int, int]]:
+    """Maximum bipartite matching (augmenting paths): `candidates[p]` lists the gold indices prediction p may
+    take, best first. RETURNS (pred index, gold index) pairs."""
     owner: Dict[int, int] = {}
 
     def augment(p: int, seen: set) -> bool:
@@ -168,7 +174,7 @@ def match_facts(predicted: Sequence[Fact], gold: Sequence[Fact]) -> List[Tuple[i
                 return True
         return False
 
-    for p in range(len(predicted)):
+    for p in range(len(candidates)):
         augment(p, set())
     return sorted((p, g) for g, p in owner.items())
 

@@ -146,17 +146,16 @@ def doc_from_document(
 
 
 def _unaligned_records(document: Document, unaligned: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The records of items cleaning removed, with their extra keys and exact scores, for the way back."""
     from .schema import document_to_dict
 
     record = document_to_dict(document)
     ids = {u["id"] for u in unaligned if "id" in u}
+    rels = {(u["head"], u["tail"], u["label"]) for u in unaligned if u.get("kind") == "relation"}
     return {
         "entities": [e for e in record["entities"] if e["id"] in ids],
         "events": [e for e in record["events"] if e["id"] in ids],
-        "relations": [
-            r for r in record["relations"]
-            if any(u.get("head") == r["head"] and u.get("tail") == r["tail"] and u.get("label") == r["label"] for u in unaligned)
-        ],
+        "relations": [r for r in record["relations"] if (r["head"], r["tail"], r["label"]) in rels],
     }
 
 
@@ -189,14 +188,18 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
     ev_ids = doc._.event_ids if doc._.event_ids and len(doc._.event_ids) == len(group) else None
     ev_scores = group.attrs.get("scores") if len(group) else None
     last_end = -1
-    for i, span in enumerate(sorted(group, key=lambda s: (s.start_char, s.end_char)) if not ev_ids else group):
+    # spancat keeps its spans (and their scores) in score order: number predicted events by position,
+    # but read each one's score at its own index
+    order = list(range(len(group))) if ev_ids else sorted(range(len(group)), key=lambda k: (group[k].start_char, group[k].end_char))
+    for n, k in enumerate(order):
+        span = group[k]
         start, end = trimmed_source_span(source, runs, span.start_char, span.end_char)
         if start >= end or start < last_end:
             continue
         last_end = end
-        ev_id = ev_ids[i] if ev_ids else f"E{i + 1}"
+        ev_id = ev_ids[k] if ev_ids else f"E{n + 1}"
         by_span[("event", span.start_char, span.end_char)] = ev_id
-        score = _as_score(ev_scores[i]) if ev_scores is not None and i < len(ev_scores) else None
+        score = _as_score(ev_scores[k]) if ev_scores is not None and k < len(ev_scores) else None
         events.append(Event(ev_id, start, end, span.label_, score, dict(item_extra.get(ev_id, {}))))
     relations: List[Relation] = []
     rel_extra: Dict[str, Any] = extra.get("relations", {})
@@ -211,9 +214,11 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
         relations.append(Relation(head, tail, rel["label"], rel.get("score"), dict(rel_extra.get(f"{head}|{tail}|{rel['label']}", {}))))
     lost = extra.get("unaligned_items")
     if lost:
-        entities += [Entity(e["id"], e["start"], e["end"], e["label"], e.get("score")) for e in lost["entities"]]
-        events += [Event(e["id"], e["start"], e["end"], e["type"], e.get("score")) for e in lost["events"]]
-        relations += [Relation(r["head"], r["tail"], r["label"], r.get("score")) for r in lost["relations"]]
+        from .schema import item_from_record
+
+        entities += [item_from_record(Entity, e) for e in lost["entities"]]
+        events += [item_from_record(Event, e) for e in lost["events"]]
+        relations += [item_from_record(Relation, r) for r in lost["relations"]]
     order = extra.get("order")
     if order:
         entities = _in_order(entities, order["entities"], lambda e: e.id)
@@ -234,12 +239,11 @@ def _as_score(value: Any) -> Optional[float]:
     """A plain float from a stored score (spancat stores numpy scalars or per-label rows: the best counts)."""
     if value is None:
         return None
-    try:
-        return float(value)
-    except TypeError:
-        import numpy
+    if isinstance(value, (int, float)):
+        return value  # given by a user or a gold file: kept exactly
+    import numpy
 
-        return float(numpy.max(value))
+    return round(float(numpy.max(value)), 4)
 
 
 def _in_order(items: List[Any], order: Sequence[str], key: Callable[[Any], str]) -> List[Any]:

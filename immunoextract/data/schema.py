@@ -106,6 +106,14 @@ def relation_fits(label: str, head_label: str, tail_label: str) -> bool:
     return (head_label, tail_label) in RELATION_ARGS.get(label, ())
 
 
+def _is_offset(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_score(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
 def validate_document(doc: Document) -> List[str]:
     """Every way `doc` breaks the schema, as readable sentences (empty when valid)."""
     problems: List[str] = []
@@ -114,12 +122,17 @@ def validate_document(doc: Document) -> List[str]:
     for kind, items, labels in (("entity", doc.entities, ENTITY_LABELS), ("event", doc.events, EVENT_TYPES)):
         for item in items:
             label = item.label if isinstance(item, Entity) else item.type
+            if not isinstance(label, str):
+                problems.append(f"{kind} {item.id} has a label that is not a string: {label!r}")
+                continue
+            if not _is_score(item.score):
+                problems.append(f"{kind} {item.id} has a score that is not a number: {item.score!r}")
             if item.id in seen_ids:
                 problems.append(f"{kind} id {item.id!r} is used twice")
             seen_ids[item.id] = kind
             if label not in labels:
                 problems.append(f"{kind} {item.id} has unknown label {label!r} (expected one of {', '.join(labels)})")
-            if not (isinstance(item.start, int) and isinstance(item.end, int)):
+            if not (_is_offset(item.start) and _is_offset(item.end)):
                 problems.append(f"{kind} {item.id} has non-integer offsets {item.start!r}, {item.end!r}")
                 continue
             if not 0 <= item.start < item.end <= n:
@@ -128,18 +141,18 @@ def validate_document(doc: Document) -> List[str]:
             mention = doc.text[item.start : item.end]
             if mention != mention.strip():
                 problems.append(f"{kind} {item.id} mention {mention!r} has leading or trailing white space")
-        ordered = sorted(
-            (i for i in items if isinstance(i.start, int) and isinstance(i.end, int)), key=lambda i: (i.start, i.end)
-        )
+        ordered = sorted((i for i in items if _is_offset(i.start) and _is_offset(i.end)), key=lambda i: (i.start, i.end))
         for a, b in zip(ordered, ordered[1:]):
             if b.start < a.end:
                 problems.append(f"{kind} {a.id} [{a.start}, {a.end}) overlaps {kind} {b.id} [{b.start}, {b.end})")
     by_id = doc.items_by_id()
     seen_rel = set()
     for rel in doc.relations:
-        if rel.label not in RELATION_ARGS:
+        if not isinstance(rel.label, str) or rel.label not in RELATION_ARGS:
             problems.append(f"relation {rel.head}->{rel.tail} has unknown label {rel.label!r}")
             continue
+        if not _is_score(rel.score):
+            problems.append(f"relation {rel.label} {rel.head}->{rel.tail} has a score that is not a number: {rel.score!r}")
         head, tail = by_id.get(rel.head), by_id.get(rel.tail)
         for role, ref, item in (("head", rel.head, head), ("tail", rel.tail, tail)):
             if item is None:
@@ -183,41 +196,24 @@ def document_from_dict(record: Any, *, path: Optional[str] = None, line: Optiona
     if not isinstance(text, str):
         raise SchemaError("the record has no string 'text'", **where)
     meta = record.get("meta", {})
+    extra = {k: v for k, v in record.items() if k not in _DOC_KEYS}
     if meta is None:
-        meta = {}
+        meta, extra["meta"] = {}, None  # written back as null, in its place
     if not isinstance(meta, dict):
         raise SchemaError("'meta' must be a JSON object", **where)
     for key in ("entities", "events", "relations"):
         if not isinstance(record.get(key, []), list):
             raise SchemaError(f"'{key}' must be a list", **where)
-    try:
-        entities = [
-            Entity(
-                id=str(e["id"]), start=e["start"], end=e["end"], label=e["label"], score=e.get("score"),
-                extra={k: v for k, v in e.items() if k not in _ENTITY_KEYS},
-            )
-            for e in (_check_keys(x, "entity", ("id", "start", "end", "label"), where) for x in record.get("entities", []))
-        ]
-        events = [
-            Event(
-                id=str(e["id"]), start=e["start"], end=e["end"], type=e["type"], score=e.get("score"),
-                extra={k: v for k, v in e.items() if k not in _EVENT_KEYS},
-            )
-            for e in (_check_keys(x, "event", ("id", "start", "end", "type"), where) for x in record.get("events", []))
-        ]
-        relations = [
-            Relation(
-                head=str(r["head"]), tail=str(r["tail"]), label=r["label"], score=r.get("score"),
-                extra={k: v for k, v in r.items() if k not in _RELATION_KEYS},
-            )
-            for r in (_check_keys(x, "relation", ("head", "tail", "label"), where) for x in record.get("relations", []))
-        ]
-    except TypeError as err:  # pragma: no cover - defensive, keys already checked
-        raise SchemaError(f"malformed annotation: {err}", **where) from None
-    doc = Document(
-        id=doc_id, text=text, meta=meta, entities=entities, events=events, relations=relations,
-        extra={k: v for k, v in record.items() if k not in _DOC_KEYS},
-    )
+    entities = [item_from_record(Entity, _check_keys(x, "entity", ("id", "start", "end", "label"), where)) for x in record.get("entities", [])]
+    events = [item_from_record(Event, _check_keys(x, "event", ("id", "start", "end", "type"), where)) for x in record.get("events", [])]
+    relations = [item_from_record(Relation, _check_keys(x, "relation", ("head", "tail", "label"), where)) for x in record.get("relations", [])]
+    for item in entities + events:
+        if not isinstance(item.id, str):
+            raise SchemaError(f"an id must be a string, got {item.id!r}", **where)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        at = next(i for i, c in enumerate(text) if 0xD800 <= ord(c) <= 0xDFFF)
+        raise SchemaError(f"the text has an unpaired surrogate U+{ord(text[at]):04X} at offset {at}", **where)
+    doc = Document(id=doc_id, text=text, meta=meta, entities=entities, events=events, relations=relations, extra=extra)
     if validate:
         problems = validate_document(doc)
         if problems:
@@ -226,9 +222,16 @@ def document_from_dict(record: Any, *, path: Optional[str] = None, line: Optiona
     return doc
 
 
+def item_from_record(cls: Any, record: Dict[str, Any]) -> Any:
+    """An Entity, Event or Relation from its JSON record: known keys as given, the rest in `extra`."""
+    keys = {Entity: _ENTITY_KEYS, Event: _EVENT_KEYS, Relation: _RELATION_KEYS}[cls]
+    known = {k: record.get(k) for k in keys}
+    return cls(**known, extra={k: v for k, v in record.items() if k not in keys})
+
+
 def _with_score(base: Dict[str, Any], score: Optional[float], extra: Dict[str, Any]) -> Dict[str, Any]:
     if score is not None:
-        base["score"] = round(float(score), 4)
+        base["score"] = score
     base.update(extra)
     return base
 
@@ -287,6 +290,8 @@ def _iter_records_tolerant(path: Union[str, Path]) -> Iterator[Tuple[int, Any]]:
         raise SchemaError(f"cannot read the file: {err.strerror}", path=str(path)) from None
     if not raw.strip():
         raise SchemaError("the file is empty", path=str(path))
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte-order mark is not part of the first record
     for number, bline in enumerate(raw.split(b"\n"), start=1):
         if not bline.strip():
             continue

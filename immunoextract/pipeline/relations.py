@@ -131,7 +131,7 @@ def decode_relations(
     for (head, tail), row in zip(instances, scores):
         head_label, tail_label = argument_label(head), argument_label(tail)
         for label, score in zip(labels, row):
-            score = float(score)
+            score = round(float(score), 4)
             if score <= threshold or not relation_fits(label, head_label, tail_label):
                 continue
             first, second = (head, tail)

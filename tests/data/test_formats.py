@@ -78,3 +78,17 @@ def test_formats_round_trips_on_dev_files(cleaning_nlp, dev_files, tmp_path):
         assert [document_to_dict(d) for d in back] == [document_to_dict(d) for d in docs]
         via_dataset = list(dataset_to_documents(documents_to_dataset(docs)))
         assert [document_to_dict(d) for d in via_dataset] == [document_to_dict(d) for d in docs]
+
+
+def test_formats_predicted_event_scores_follow_their_spans(blank_nlp):
+    from spacy.tokens import SpanGroup
+
+    from immunoextract.data.extensions import install_extensions
+
+    install_extensions()
+    doc = blank_nlp("Zeta terminated the deal and Acme licensed AB-101 today.")
+    group = SpanGroup(doc, name="events", spans=[doc.char_span(20 + 14, 20 + 22, label="LICENSE"), doc.char_span(5, 15, label="TERMINATION")])
+    group.attrs["scores"] = [0.9, 0.2]  # spancat keeps its spans in score order, not text order
+    doc.spans["events"] = group
+    events = document_from_doc(doc).events
+    assert [(e.id, e.type, e.score) for e in events] == [("E1", "TERMINATION", 0.2), ("E2", "LICENSE", 0.9)]

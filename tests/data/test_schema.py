@@ -96,3 +96,27 @@ def test_schema_validate_document_lists_every_problem():
     problems = validate_document(doc)
     assert any("used twice" in p for p in problems)
     assert any("to itself" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "entity,expected",
+    [({"id": "T1", "start": False, "end": True, "label": "DRUG"}, "non-integer offsets"),
+     ({"id": "T1", "start": 0, "end": 4, "label": "DRUG", "score": "high"}, "not a number"),
+     ({"id": 1, "start": 0, "end": 4, "label": "DRUG"}, "must be a string")],
+)
+def test_schema_rejects_wrong_types(entity, expected):
+    with pytest.raises(SchemaError, match=expected):
+        document_from_dict({"id": "d", "text": "Acme", "entities": [entity]})
+
+
+def test_schema_reading_changes_nothing_and_skips_a_bom(tmp_path):
+    rec = {"id": "d", "text": "Acme", "meta": None, "entities": [{"id": "T1", "start": 0, "end": 4, "label": "PARTNER", "score": 0.123456789}], "events": [], "relations": []}
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(rec).encode() + b"\n")
+    out = tmp_path / "out.jsonl"
+    write_jsonl(read_jsonl(path), out)
+    assert json.loads(out.read_text()) == rec
+    bad = tmp_path / "surrogate.jsonl"
+    bad.write_text('{"id": "s", "text": "Acme \\ud83e"}\n')
+    with pytest.raises(SchemaError, match="unpaired surrogate U\\+D83E at offset 5"):
+        list(read_jsonl(bad))
