@@ -32,6 +32,10 @@ class ScoredEntityRecognizer(EntityRecognizer):
     def set_annotations(self, docs: Iterable[Doc], states_or_beams: List) -> None:
         docs = list(docs)
         super().set_annotations(docs, states_or_beams)
+        for doc in docs:
+            # a name has at least one letter or digit: a lone quote mark or dash is never a mention
+            if any(not any(c.isalnum() for c in e.text) for e in doc.ents):
+                doc.ents = [e for e in doc.ents if any(c.isalnum() for c in e.text)]
         if self.cfg.get("beam_width", 1) > 1 and states_or_beams and not hasattr(states_or_beams[0], "is_final"):
             for doc, scores in zip(docs, self.scored_ents(states_or_beams)):
                 doc._.entity_scores = [round(min(float(scores.get((e.start, e.end, e.label_), 0.0)), 1.0), 4) for e in doc.ents]
