@@ -113,3 +113,18 @@ def test_cli_annotations_check_and_stats(tmp_path):
     assert result.exit_code == 1 and "out of range" in result.output
     result = runner.invoke(app, ["annotations", "stats", str(path), "--plot", str(tmp_path / "s.png")])
     assert result.exit_code == 0 and "PARTNER" in result.output and (tmp_path / "s.png").stat().st_size > 1000
+
+
+def test_corpus_docbins_for_spacy_train(tmp_path, cleaning_nlp):
+    from immunoextract.data.corpus import write_docbins
+    from immunoextract.data.formats import document_from_doc, read_docbin
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(6):
+        (src / f"doc{i}.txt").write_text(SOURCE.replace("id: acme-1", f"id: acme-{i}").replace("issuer: Acme", f"issuer: Co{i}"))
+    build_corpus(src, tmp_path / "out")
+    paths = write_docbins(cleaning_nlp, tmp_path / "bins", tmp_path / "out")
+    docs = [d for p in paths.values() for d in read_docbin(p, cleaning_nlp.vocab)]
+    assert len(docs) == 6 and all(len(d.ents) == 4 and len(d.spans["events"]) == 1 for d in docs)
+    assert sorted(document_from_doc(d).id for d in docs) == [f"acme-{i}" for i in range(6)]
