@@ -1,0 +1,53 @@
+"""Copy a trained pipeline into models/ as the shipped default, ready to load.
+
+    python scripts/package_model.py training/cpu/model-best [--name immunoextract_cpu] [--beam-width 4]
+        [--train annotations/train.jsonl,annotations/train_augmented.jsonl]
+
+It decodes NER with a beam (which gives each entity its probability), records the SHA-256 of the
+training data in meta.json, and checks the size limit (50 MB). Score it afterwards with
+`immunoextract evaluate models/NAME GOLD.jsonl --record-as NAME_OF_GOLD` to store its scores in the meta.
+"""
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from thinc.api import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source")
+    parser.add_argument("--name", default="immunoextract_cpu")
+    parser.add_argument("--beam-width", type=int, default=4)
+    parser.add_argument("--train", default=None, help="training files (comma-separated) to hash into the meta")
+    args = parser.parse_args()
+    from immunoextract.training.loop import data_hash, record_meta
+
+    target = ROOT / "models" / args.name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(args.source, target)
+    config = Config().from_disk(target / "config.cfg", interpolate=False)
+    for name, component in config["components"].items():
+        if component.get("factory") == "immunoextract_ner":
+            component["beam_width"] = args.beam_width
+    config.to_disk(target / "config.cfg")
+    for cfg_path in target.glob("*/cfg"):  # the component's saved settings win over config.cfg at load time
+        cfg = json.loads(cfg_path.read_text())
+        if "beam_width" in cfg:
+            cfg["beam_width"] = args.beam_width
+            cfg_path.write_text(json.dumps(cfg, indent=2))
+    if args.train:
+        record_meta(target, {"immunoextract": {"train_data": args.train, "train_data_sha256": data_hash(args.train)}})
+    record_meta(target, {"name": args.name, "description": "immunoextract CPU pipeline: tokenizer for EDGAR filings, tok2vec with pattern features, scored NER, event triggers, relations, document facts"})
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    print(f"{target}: {size / 1e6:.1f} MB")
+    if size > 50e6:
+        raise SystemExit("the model is over the 50 MB limit")
+
+
+if __name__ == "__main__":
+    main()
