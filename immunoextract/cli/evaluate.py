@@ -5,7 +5,7 @@ that returns the metrics, and printing through a wasabi Printer.
 """
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import typer
 from wasabi import Printer
@@ -18,18 +18,19 @@ TASK_NAMES = {"ents": "Entities", "events": "Events", "rels": "Relations", "fact
 
 def evaluate(
     model: str,
-    gold_path: Path,
+    gold_path: Union[Path, Sequence[Path]],
     *,
     samples: int = 1000,
     seed: int = 0,
     batch_size: int = 16,
 ) -> Dict[str, Any]:
-    """Score a model (pipeline directory or package) or a predictions JSONL file against gold JSONL."""
+    """Score a model (pipeline directory or package) or a predictions JSONL file against gold JSONL (one file or several)."""
     from ..data.schema import read_jsonl
     from ..extract import annotate_documents, load
     from ..scoring import evaluate_documents
 
-    gold = list(read_jsonl(gold_path))
+    gold_paths = [Path(gold_path)] if isinstance(gold_path, (str, Path)) else [Path(p) for p in gold_path]
+    gold = [d for path in gold_paths for d in read_jsonl(path)]
     if model.lower().endswith(".jsonl"):
         if not Path(model).is_file():
             raise InputError("no such predictions file", path=model)
@@ -39,7 +40,7 @@ def evaluate(
         predictions = list(annotate_documents(nlp, gold, batch_size=batch_size, with_facts=False))
     scores = evaluate_documents(predictions, gold, samples=samples, seed=seed)
     scores["model"] = model
-    scores["gold"] = str(gold_path)
+    scores["gold"] = ",".join(str(p) for p in gold_paths)
     return scores
 
 
@@ -81,7 +82,7 @@ def print_scores(scores: Dict[str, Any], msg: Printer, *, worst: int = 15) -> No
 @app.command("evaluate")
 def evaluate_cli(
     model: str = typer.Argument(..., help="Pipeline directory / package, or a predictions .jsonl file"),
-    gold: Path = typer.Argument(..., help="Gold schema JSONL"),
+    gold: List[Path] = typer.Argument(..., help="Gold schema JSONL file(s)"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the metrics as JSON here"),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON instead of tables"),
     samples: int = typer.Option(1000, "--samples", min=0, help="Bootstrap resamples for the 95% intervals (0: none)"),
@@ -89,8 +90,9 @@ def evaluate_cli(
     record_as: Optional[str] = typer.Option(None, "--record-as", help="Also store the headline scores in MODEL's meta.json under immunoextract.scores.NAME"),
 ) -> None:
     """Entities (strict), events, relations and document-level facts: P/R/F1 with 95% bootstrap intervals."""
-    if not gold.exists():
-        fail(f"{gold}: no such file")
+    for path in gold:
+        if not path.exists():
+            fail(f"{path}: no such file")
     if output is not None and not output.parent.is_dir():
         fail(f"{output}: the folder {output.parent} does not exist")
     if record_as and not (Path(model) / "meta.json").is_file():
