@@ -18,7 +18,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", action="append", default=[])
     parser.add_argument("--plain-ner", default=None)
-    parser.add_argument("--train", default=str(ROOT / "annotations" / "train.jsonl"))
+    parser.add_argument("--train", default=str(ROOT / "annotations" / "train.jsonl"), help="gazetteer source JSONL file(s), comma-separated")
     parser.add_argument("--gold", action="append", default=None)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--json", default=None)
@@ -31,7 +31,7 @@ def main() -> None:
     gold_files = args.gold or sorted(str(p) for p in (ROOT.parent / "shared" / "dev").glob("*.jsonl"))
     gold = [d for f in gold_files for d in read_jsonl(f)]
     systems = {}
-    baseline = GazetteerBaseline.from_documents(read_jsonl(args.train))
+    baseline = GazetteerBaseline.from_documents(d for path in args.train.split(",") for d in read_jsonl(path))
     systems["gazetteer+rules baseline"] = predict_all(baseline, gold)
     if args.plain_ner:
         systems["spaCy plain ner (default config)"] = list(annotate_documents(load(args.plain_ner), gold, with_facts=False))

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", default=str(ROOT / "training" / "plain_ner"))
-    parser.add_argument("--train", default=str(ROOT / "annotations" / "train.jsonl"))
+    parser.add_argument("--train", default=str(ROOT / "annotations" / "train.jsonl"), help="JSONL file(s), comma-separated")
     parser.add_argument("--dev", default=str(ROOT / "annotations" / "dev.jsonl"))
     parser.add_argument("--max-steps", type=int, default=1500)
     args = parser.parse_args()
@@ -28,8 +28,9 @@ def main() -> None:
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("en")
-    for name, path in (("train", args.train), ("dev", args.dev)):
-        write_docbin((doc_from_document(nlp, d, clean=False) for d in read_jsonl(path)), out / f"{name}.spacy")
+    for name, paths in (("train", args.train), ("dev", args.dev)):
+        docs = (d for path in paths.split(",") for d in read_jsonl(path))
+        write_docbin((doc_from_document(nlp, d, clean=False) for d in docs), out / f"{name}.spacy")
     config = out / "config.cfg"
     subprocess.run([sys.executable, "-m", "spacy", "init", "config", str(config), "--lang", "en", "--pipeline", "ner", "--optimize", "efficiency", "--force"], check=True)
     subprocess.run([sys.executable, "-m", "spacy", "train", str(config), "--output", str(out), "--paths.train", str(out / "train.spacy"),
