@@ -18,7 +18,7 @@ from .errors import ModelError
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 DEFAULT_MODEL = "immunoextract_cpu"
-MAX_PIECE_CHARS = 20_000
+MAX_PIECE_CHARS = 10_000
 
 
 def default_model_path() -> Path:
@@ -71,7 +71,7 @@ def annotate_documents(
     nlp: Language,
     documents: Iterable[Document],
     *,
-    batch_size: int = 32,
+    batch_size: int = 8,
     max_piece_chars: int = MAX_PIECE_CHARS,
     with_facts: bool = True,
     n_process: int = 1,
@@ -79,7 +79,9 @@ def annotate_documents(
     """Predict entities, events and relations for each Document; id, text and meta are kept as given.
 
     Existing annotations of the input are replaced by the predictions. With
-    `with_facts`, the document-level facts go to `extra["facts"]`.
+    `with_facts`, the document-level facts go to `extra["facts"]`. Memory grows with
+    `batch_size * max_piece_chars` (the event categorizer scores every candidate span of a
+    batch at once), not with the length of a document.
     """
     from .pipeline.tokenizer import split_words
 

@@ -73,3 +73,16 @@ def test_ner_entities_carry_beam_scores():
     assert len(doc._.entity_scores) == 3 and all(0.0 < s <= 1.0 for s in doc._.entity_scores)
     ner.cfg["beam_width"] = 1
     assert nlp("Acme licensed AB-101 to Zeta.")._.entity_scores is None
+
+
+def test_trigger_suggester_keeps_trigger_shaped_ngrams(blank_nlp):
+    from spacy.util import registry
+
+    suggest = registry.misc.get("immunoextract.trigger_suggester.v1")(min_size=1, max_size=6)
+    doc = blank_nlp("Acme has entered into a license agreement, with Zeta.\n\nIt regained rights.")
+    spans = [doc[s:e].text for s, e in suggest([doc]).data.tolist()]
+    assert "entered into a license agreement" in spans and "regained" in spans
+    assert not any("," in s or "\n" in s or s.endswith(".") for s in spans)
+    assert max(len(blank_nlp(s)) for s in spans) <= 6
+    empty = suggest([blank_nlp("")])
+    assert empty.data.shape == (0, 2) and empty.lengths.tolist() == [0]
