@@ -46,7 +46,7 @@ def build_trigger_suggester(min_size: int = 1, max_size: int = 6) -> Callable[[I
             found = trigger_candidates(doc, min_size, max_size)
             spans.extend(found)
             lengths.append(len(found))
-        data = ops.asarray2i(numpy.asarray(spans, dtype="i") if spans else numpy.zeros((0, 2), dtype="i"))
+        data = ops.asarray2i(numpy.asarray(spans, dtype="i")) if spans else ops.alloc2i(0, 2)
         return Ragged(data, ops.asarray1i(numpy.asarray(lengths, dtype="i")))
 
     return suggest
