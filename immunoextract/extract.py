@@ -92,6 +92,7 @@ def annotate_documents(
             cleaned = _clean(nlp, document.text)
             text = cleaned.text if cleaned is not None else document.text
             runs = offsets_to_runs(cleaned.offsets) if cleaned is not None else None
+            del cleaned  # the per-character offset list of a big filing is large; the runs say the same
             spans = split_pieces(text, max_piece_chars) or [(0, 0)]
             for k, (start, end) in enumerate(spans):
                 yield split_words(nlp, text[start:end]), (index, document, runs, start, len(spans) - k - 1)
