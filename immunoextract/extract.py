@@ -18,7 +18,7 @@ from .errors import ModelError
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 DEFAULT_MODEL = "immunoextract_cpu"
-MAX_PIECE_CHARS = 10_000
+MAX_PIECE_CHARS = 5_000
 
 
 def default_model_path() -> Path:
@@ -71,7 +71,7 @@ def annotate_documents(
     nlp: Language,
     documents: Iterable[Document],
     *,
-    batch_size: int = 8,
+    batch_size: int = 4,
     max_piece_chars: int = MAX_PIECE_CHARS,
     with_facts: bool = True,
     n_process: int = 1,

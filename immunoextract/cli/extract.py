@@ -49,7 +49,7 @@ def extract_cli(
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline directory or package (default: shipped model)"),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl or table"),
     doc_type: Optional[List[str]] = typer.Option(None, "--type", help="Only these exhibit types of a submission, e.g. EX-99.1"),
-    batch_size: int = typer.Option(8, "--batch-size", help="Pieces (of at most 10,000 characters) per nlp.pipe batch"),
+    batch_size: int = typer.Option(4, "--batch-size", help="Pieces (of at most 5,000 characters) per nlp.pipe batch; memory grows with it"),
 ) -> None:
     """Entities, events, relations and document-level facts, with offsets into the original text."""
     from ..extract import annotate_documents, load
