@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from spacy.language import Language
 
-from .data.extensions import offsets_to_runs
+from .data.extensions import SourceMap, offsets_to_runs
 from .data.facts import facts_record
 from .data.formats import document_from_doc, trimmed_source_span
 from .data.schema import Document, Entity, Event, Relation
@@ -113,9 +113,10 @@ def _merge(document: Document, runs: Any, parts: Sequence[Tuple[Document, int]],
     events: List[Event] = []
     relations: List[Relation] = []
     source = document.text
+    mapping = SourceMap(runs)
 
     def to_source(start: int, end: int) -> Tuple[int, int]:
-        return trimmed_source_span(source, runs, start, end)
+        return trimmed_source_span(source, mapping, start, end)
 
     for piece, offset in parts:
         ids: Dict[str, str] = {}

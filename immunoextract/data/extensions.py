@@ -68,35 +68,51 @@ def runs_to_offsets(runs: Sequence[Sequence[int]]) -> List[int]:
     return offsets
 
 
-def to_source_span(runs: Optional[Sequence[Sequence[int]]], start: int, end: int) -> Tuple[int, int]:
-    """Map a Doc character span to the source text (identity when the Doc holds the source)."""
-    if not runs:
-        return start, end
-    starts = [r[0] for r in runs]
+class SourceMap:
+    """Character offsets between a Doc's text and its source, from the runs of `offsets_to_runs`.
 
-    def at(i: int) -> int:
-        k = bisect_right(starts, i) - 1
-        c0, s0, length = runs[k]
+    Built once per document: mapping a span is then two binary searches, however many spans.
+    Without runs (the Doc holds the source itself) both directions are the identity.
+    """
+
+    def __init__(self, runs: Optional[Sequence[Sequence[int]]]) -> None:
+        self.runs = list(runs) if runs else []
+        self._clean_starts = [r[0] for r in self.runs]
+        self._body = self.runs[:-1]
+        self._source_starts = [r[1] for r in self._body]
+
+    def _source_at(self, i: int) -> int:
+        c0, s0, length = self.runs[bisect_right(self._clean_starts, i) - 1]
         return s0 + min(i - c0, max(length - 1, 0))
 
-    return at(start), at(end - 1) + 1
+    def _clean_at(self, pos: int) -> Optional[int]:
+        k = bisect_right(self._source_starts, pos) - 1
+        if k < 0:
+            return None
+        c0, s0, length = self._body[k]
+        return c0 + (pos - s0) if pos < s0 + length else None
+
+    def to_source(self, start: int, end: int) -> Tuple[int, int]:
+        """Map a Doc character span to the source text."""
+        if not self.runs:
+            return start, end
+        return self._source_at(start), self._source_at(end - 1) + 1
+
+    def to_clean(self, start: int, end: int) -> Optional[Tuple[int, int]]:
+        """Map a source span into Doc characters; None when cleaning removed its first or last character."""
+        if not self.runs:
+            return start, end
+        s, e = self._clean_at(start), self._clean_at(end - 1)
+        if s is None or e is None or e < s:
+            return None
+        return s, e + 1
+
+
+def to_source_span(runs: Optional[Sequence[Sequence[int]]], start: int, end: int) -> Tuple[int, int]:
+    """Map one Doc character span to the source text (build a `SourceMap` to map many)."""
+    return SourceMap(runs).to_source(start, end)
 
 
 def to_clean_span(runs: Optional[Sequence[Sequence[int]]], start: int, end: int) -> Optional[Tuple[int, int]]:
-    """Map a source span into Doc characters; None when cleaning removed its first or last character."""
-    if not runs:
-        return start, end
-    body = runs[:-1]
-    sources = [r[1] for r in body]
-
-    def find(pos: int) -> Optional[int]:
-        k = bisect_right(sources, pos) - 1
-        if k < 0:
-            return None
-        c0, s0, length = body[k]
-        return c0 + (pos - s0) if pos < s0 + length else None
-
-    s, e = find(start), find(end - 1)
-    if s is None or e is None or e < s:
-        return None
-    return s, e + 1
+    """Map one source span into Doc characters; None when cleaning removed its first or last character."""
+    return SourceMap(runs).to_clean(start, end)

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, DocBin, Span, SpanGroup
 from spacy.vocab import Vocab
 
 from ..errors import SchemaError
-from .extensions import EVENTS_KEY, install_extensions, offsets_to_runs, to_clean_span, to_source_span
+from .extensions import EVENTS_KEY, SourceMap, install_extensions, offsets_to_runs
 from .schema import Document, Entity, Event, Relation, validate_document
 
 Cleaner = Callable[[str], Any]  # returns an object with .text and .offsets
@@ -85,12 +85,13 @@ def doc_from_document(
         if cleaned.text != document.text:
             text = cleaned.text
             runs = offsets_to_runs(cleaned.offsets)
+    mapping = SourceMap(runs)
     placed: List[Tuple[str, Union[Entity, Event], int, int]] = []
     unaligned: List[Dict[str, Any]] = []
     for kind, items in (("entity", document.entities), ("event", document.events)):
         for item in items:
-            span = to_clean_span(runs, item.start, item.end)
-            if span is None or to_source_span(runs, *span) != (item.start, item.end):
+            span = mapping.to_clean(item.start, item.end)
+            if span is None or mapping.to_source(*span) != (item.start, item.end):
                 unaligned.append({"kind": kind, "id": item.id})
                 continue
             placed.append((kind, item, span[0], span[1]))
@@ -166,7 +167,7 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
     fresh ids (T1.., E1..) and the scores the components assigned.
     """
     install_extensions()
-    runs = doc._.source_offsets
+    mapping = SourceMap(doc._.source_offsets)
     source = doc._.source_text if doc._.source_text is not None else doc.text
     extra = doc._.record_extra or {}
     item_extra: Dict[str, Any] = extra.get("items", {})
@@ -176,7 +177,7 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
     by_span: Dict[Tuple[str, int, int], str] = {}
     taken = set()
     for i, ent in enumerate(doc.ents):
-        start, end = trimmed_source_span(source, runs, ent.start_char, ent.end_char)
+        start, end = trimmed_source_span(source, mapping, ent.start_char, ent.end_char)
         if start >= end:
             continue
         ent_id = ent_ids[i] if ent_ids else f"T{i + 1}"
@@ -193,7 +194,7 @@ def document_from_doc(doc: Doc, *, doc_id: Optional[str] = None) -> Document:
     order = list(range(len(group))) if ev_ids else sorted(range(len(group)), key=lambda k: (group[k].start_char, group[k].end_char))
     for n, k in enumerate(order):
         span = group[k]
-        start, end = trimmed_source_span(source, runs, span.start_char, span.end_char)
+        start, end = trimmed_source_span(source, mapping, span.start_char, span.end_char)
         if start >= end or start < last_end:
             continue
         last_end = end
@@ -251,9 +252,9 @@ def _in_order(items: List[Any], order: Sequence[str], key: Callable[[Any], str])
     return sorted(items, key=lambda x: rank.get(key(x), len(rank)))
 
 
-def trimmed_source_span(source: str, runs: Any, start: int, end: int) -> Tuple[int, int]:
+def trimmed_source_span(source: str, mapping: SourceMap, start: int, end: int) -> Tuple[int, int]:
     """A Doc span mapped into the source text, without the white space cleaning folded into it."""
-    s, e = to_source_span(runs, start, end)
+    s, e = mapping.to_source(start, end)
     while s < e and source[s].isspace():
         s += 1
     while e > s and source[e - 1].isspace():
