@@ -1,0 +1,155 @@
+"""Document-level clean-up of the recognizer's output, before events and relations read it.
+
+The recognizer decides each mention from a few words of context, so in a real filing it
+gives one name two labels (`Gencaro` DRUG in one sentence, PARTNER in the next) and tags
+what is never a mention: disease acronyms, places, agencies, newswires, trial numbers,
+statistics. Three rules, each switchable in the config:
+
+- `vote_labels`: every mention of the same normalised name takes the label that name has
+  most often in the document (scores break ties), as an annotator would;
+- `drop_non_entities`: a mention whose whole text is in the `non_entities.txt` lexicon
+  (diseases, places, regulators, exchanges, media, generic headings) is removed;
+- `drop_patterns`: trial registry numbers, URLs, statistics and numbers are removed, and
+  leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, and a
+  title off a person (`Mr. London` -> `London`, as the schema's span rules say);
+- `propagate_surnames`: a later mention of an officer by surname alone (`Dr. Hollander earned`)
+  is an OFFICER too (schema v1.1), when the recognizer found the full name in the same piece.
+"""
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..data.extensions import install_extensions
+from ..data.facts import normalize_name
+from ..ml.models.features import TITLES
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "resources" / "lexicon"
+
+NOISE_PATTERNS: Tuple[re.Pattern, ...] = (
+    re.compile(r"^NCT\d{6,}$", re.I),                      # ClinicalTrials.gov numbers
+    re.compile(r"https?://|www\.|\.(com|org|net|io|fm|ai)\b", re.I),  # addresses and syndication lines
+    re.compile(r"^[A-Za-z]{1,2}\s*[<=>≤≥]\s*[-+]?\d"),       # N=365, p<0.0001
+    re.compile(r"^[-+±]?[\d.,]+\s*%?$"),                     # bare numbers and percentages
+)
+
+
+@lru_cache(maxsize=4)
+def load_non_entities(directory: Optional[str] = None) -> FrozenSet[str]:
+    """Normalised lines of `non_entities.txt` (comments and blank lines skipped)."""
+    path = Path(directory or LEXICON_DIR) / "non_entities.txt"
+    if not path.exists():
+        return frozenset()
+    lines = (line.strip() for line in path.read_text(encoding="utf8").splitlines())
+    return frozenset(normalize_name(line) for line in lines if line and not line.startswith("#"))
+
+
+def _has_alnum(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+class EntityRules:
+    """Stateless rules over `doc.ents`; keeps `doc._.entity_scores` and `entity_ids` aligned."""
+
+    def __init__(self, name: str = "entity_rules", *, vote_labels: bool = True, drop_non_entities: bool = True,
+                 drop_patterns: bool = True, propagate_surnames: bool = True,
+                 lexicon_dir: Optional[str] = None) -> None:
+        install_extensions()
+        self.name = name
+        self.vote_labels = vote_labels
+        self.drop_non_entities = drop_non_entities
+        self.drop_patterns = drop_patterns
+        self.propagate_surnames = propagate_surnames
+        self.non_entities = load_non_entities(lexicon_dir) if drop_non_entities else frozenset()
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        if not ents:
+            return doc
+        scores = list(doc._.entity_scores) if doc._.entity_scores is not None else None
+        ids = list(doc._.entity_ids) if doc._.entity_ids is not None else None
+        kept: List[Tuple[Span, Optional[float], Optional[str]]] = []
+        for i, ent in enumerate(ents):
+            span = self._trim(ent) if self.drop_patterns else ent
+            if span is None or self._is_noise(span):
+                continue
+            kept.append((span, scores[i] if scores else None, ids[i] if ids else None))
+        if self.vote_labels:
+            kept = self._vote(kept)
+        if self.propagate_surnames:
+            kept = self._surnames(doc, kept)
+        doc.ents = [span for span, _, _ in kept]
+        if scores is not None:
+            doc._.entity_scores = [score for _, score, _ in kept]
+        if ids is not None:
+            # a mention the rules added has no id yet: let the writer number them all afresh
+            doc._.entity_ids = None if any(eid is None for _, _, eid in kept) else [eid for _, _, eid in kept]
+        return doc
+
+    def _trim(self, ent: Span) -> Optional[Span]:
+        start, end = ent.start, ent.end
+        while start < end and (not _has_alnum(ent.doc[start].text)
+                               or (ent.label_ == "OFFICER" and ent.doc[start].lower_ in TITLES)):
+            start += 1
+        while end > start and not _has_alnum(ent.doc[end - 1].text) and ent.doc[end - 1].text != ".":
+            end -= 1  # the full stop of `Inc.` belongs to the name
+        if start == end:
+            return None
+        if (start, end) == (ent.start, ent.end):
+            return ent
+        return Span(ent.doc, start, end, label=ent.label)
+
+    def _is_noise(self, span: Span) -> bool:
+        text = span.text
+        after_title = span.label_ == "OFFICER" and span.start > 0 and span.doc[span.start - 1].lower_ in TITLES
+        if self.drop_non_entities and not after_title and normalize_name(text) in self.non_entities:
+            return True  # `Mr. London` is a person, `London` alone a place
+        return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
+
+    @staticmethod
+    def _surnames(doc: Doc, kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+        surnames: Dict[str, Optional[float]] = {}
+        for span, score, _ in kept:
+            if span.label_ == "OFFICER" and len(span) > 1 and span[-1].text[:1].isupper() and len(span[-1].text) > 2:
+                surnames[span[-1].text] = score
+        if not surnames:
+            return kept
+        taken = set()
+        for span, _, _ in kept:
+            taken.update(range(span.start, span.end))
+        added = [(Span(doc, token.i, token.i + 1, label="OFFICER"), surnames[token.text], None)
+                 for token in doc if token.text in surnames and token.i not in taken]
+        return sorted(kept + added, key=lambda item: item[0].start)
+
+    @staticmethod
+    def _vote(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+        votes: Dict[str, Dict[str, List[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
+        for span, score, _ in kept:
+            tally = votes[normalize_name(span.text)][span.label_]
+            tally[0] += 1
+            tally[1] += score if score is not None else 0.0
+        voted = []
+        for span, score, eid in kept:
+            tallies = votes[normalize_name(span.text)]
+            best = max(tallies, key=lambda label: (tallies[label][0], tallies[label][1], label == span.label_))
+            if best != span.label_:
+                span = Span(span.doc, span.start, span.end, label=best)
+            voted.append((span, score, eid))
+        return voted
+
+
+@Language.factory(
+    "immunoextract_entity_rules",
+    assigns=["doc.ents", "doc._.entity_scores"],
+    requires=["doc.ents"],
+    default_config={"vote_labels": True, "drop_non_entities": True, "drop_patterns": True, "propagate_surnames": True,
+                    "lexicon_dir": None},
+)
+def make_entity_rules(nlp: Language, name: str, vote_labels: bool, drop_non_entities: bool, drop_patterns: bool,
+                      propagate_surnames: bool, lexicon_dir: Optional[str]) -> EntityRules:
+    return EntityRules(name, vote_labels=vote_labels, drop_non_entities=drop_non_entities,
+                       drop_patterns=drop_patterns, propagate_surnames=propagate_surnames, lexicon_dir=lexicon_dir)

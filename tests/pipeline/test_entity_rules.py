@@ -1,0 +1,91 @@
+"""The entity clean-up rules: label votes, lexicon and pattern drops, punctuation trims, aligned scores."""
+import spacy
+from spacy.tokens import Span
+
+from immunoextract.pipeline.entity_rules import load_non_entities
+
+
+def _doc_with_ents(nlp, text, spans, scores=None):
+    doc = nlp.make_doc(text)
+    ents = []
+    for surface, label, nth in spans:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(surface, start + 1)
+        ents.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = ents
+    doc._.entity_scores = scores
+    return doc
+
+
+def test_rules_factory_loads_by_name_and_votes_labels(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules")
+    text = "Gencaro is our lead drug. Gencaro was studied. We licensed Gencaro to Acme Corp."
+    doc = _doc_with_ents(blank_nlp, text, [("Gencaro", "DRUG", 0), ("Gencaro", "PARTNER", 1), ("Gencaro", "DRUG", 2),
+                                           ("Acme Corp.", "PARTNER", 0)], scores=[0.9, 0.95, 0.8, 0.99])
+    doc = rules(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Gencaro", "DRUG"), ("Gencaro", "DRUG"), ("Gencaro", "DRUG"), ("Acme Corp.", "PARTNER")]
+    assert doc._.entity_scores == [0.9, 0.95, 0.8, 0.99]
+
+
+def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    text = "Acme treats OA in Texas (NCT01234567, N=365, p<0.0001) with acmetinib."
+    doc = _doc_with_ents(blank_nlp, text, [("Acme", "PARTNER", 0), ("OA", "DRUG", 0), ("Texas", "PARTNER", 0),
+                                           ("NCT01234567", "DRUG", 0), ("N=365", "TARGET", 0), ("p<0.0001", "DRUG", 0),
+                                           ("acmetinib", "DRUG", 0)],
+                         scores=[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
+    doc = rules(doc)
+    assert [e.text for e in doc.ents] == ["Acme", "acmetinib"]
+    assert doc._.entity_scores == [0.1, 0.7]
+
+
+def test_rules_trim_bullets_but_keep_the_full_stop_of_a_legal_suffix(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules")
+    text = "Notes:\n* LIXT is advancing. Signed by ACME, INC. today."
+    doc = blank_nlp.make_doc(text)
+    star = text.index("* LIXT")
+    acme = text.index("ACME, INC.")
+    doc.ents = [doc.char_span(star, star + 6, label="PARTNER"),
+                doc.char_span(acme, acme + len("ACME, INC."), label="PARTNER", alignment_mode="expand")]
+    doc = rules(doc)
+    assert [e.text for e in doc.ents] == ["LIXT", "ACME, INC."]
+
+
+def test_rules_can_be_switched_off_in_the_config(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules",
+                               config={"vote_labels": False, "drop_non_entities": False, "drop_patterns": False})
+    text = "Acme treats OA in Texas."
+    doc = _doc_with_ents(blank_nlp, text, [("OA", "DRUG", 0), ("Texas", "PARTNER", 0)])
+    assert [e.text for e in rules(doc).ents] == ["OA", "Texas"]
+
+
+def test_non_entity_lexicon_names_no_entity_of_the_schema_examples():
+    lexicon = load_non_entities()
+    assert {"fda", "nasdaq", "osteoarthritis", "texas"} <= lexicon
+    schema_examples = ["cantuzumab mertansine", "huc242", "canag", "her2", "cd44v6", "immunogen", "genentech",
+                       "glaxosmithkline", "mitchel sayare", "dm1", "maytansine", "trastuzumab"]
+    assert not lexicon & set(schema_examples)
+
+
+def test_rules_survive_a_saved_pipeline(tmp_path, blank_nlp):
+    blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    blank_nlp.to_disk(tmp_path / "p")
+    nlp = spacy.load(tmp_path / "p")
+    assert nlp.get_pipe("immunoextract_entity_rules").vote_labels is False
+
+
+def test_rules_strip_titles_and_find_later_surname_mentions(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules")
+    text = "Acme named David A Hollander as CMO. Mr. Hollander joins from Allergan. Hollander said so."
+    doc = blank_nlp.make_doc(text)
+    full = text.index("David A Hollander")
+    mr = text.index("Mr. Hollander")
+    doc.ents = [doc.char_span(full, full + len("David A Hollander"), label="OFFICER"),
+                doc.char_span(mr, mr + len("Mr. Hollander"), label="OFFICER")]
+    doc._.entity_scores = [0.8, 0.6]
+    doc = rules(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("David A Hollander", "OFFICER"), ("Hollander", "OFFICER"), ("Hollander", "OFFICER")]
+    assert doc._.entity_scores == [0.8, 0.6, 0.8]
