@@ -30,11 +30,12 @@ def build_cli(
     src: Path = typer.Argument(Path("annotations/src"), help="Folder of authoring-format sources"),
     out: Path = typer.Option(Path("annotations"), "--out", "-o", help="Folder for train/dev/test.jsonl"),
     augment: int = typer.Option(0, "--augment", min=0, help="Also write train_augmented.jsonl: this many name-swapped copies of each train document (no dev/test name used)"),
+    augment_heldout: bool = typer.Option(False, "--augment-heldout", help="With --augment, also write heldout_augmented.jsonl (copies of dev and test, for a model trained on every split)"),
 ) -> None:
     """Resolve authoring sources to schema JSONL, split by issuer (70/15/15)."""
     from ..data.corpus import build_corpus
 
-    counts = build_corpus(src, out, augment=augment)
+    counts = build_corpus(src, out, augment=augment, augment_heldout=augment_heldout)
     Printer().good("Wrote " + ", ".join(f"{split}: {n} documents" for split, n in counts.items()))
 
 

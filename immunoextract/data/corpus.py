@@ -6,6 +6,7 @@ issuer, so no company's documents sit in two splits, and are stable: an issuer
 keeps its split when documents are added.
 """
 import hashlib
+from copy import deepcopy
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -54,13 +55,17 @@ def read_sources(src_dir: Union[str, Path]) -> Tuple[List[Document], List[Schema
     return docs, errors
 
 
-def build_corpus(src_dir: Union[str, Path], out_dir: Union[str, Path], *, augment: int = 0, seed: int = 0) -> Dict[str, int]:
+def build_corpus(src_dir: Union[str, Path], out_dir: Union[str, Path], *, augment: int = 0, seed: int = 0,
+                 augment_heldout: bool = False) -> Dict[str, int]:
     """Resolve the sources and write one schema JSONL file per split; RETURNS documents per split.
 
     augment (int): when above 0, also write `train_augmented.jsonl`: that many name-swapped copies of
         each train document (`augment.augment_corpus`), never using a name of the dev or test split;
         its count is returned as "train_augmented". Default 0.
     seed (int): the seed of the augmentation, default 0.
+    augment_heldout (bool): with `augment`, also write `heldout_augmented.jsonl`, copies of the dev
+        and test documents, for training a model to ship on every split (its yardstick is then real
+        filings, not this corpus's test split). Default False.
     """
     docs, errors = read_sources(src_dir)
     if errors:
@@ -84,7 +89,18 @@ def build_corpus(src_dir: Union[str, Path], out_dir: Union[str, Path], *, augmen
         held_out = document_names(by_split.get("dev", []) + by_split.get("test", []))
         copies = augment_corpus(by_split.get("train", []), copies=augment, seed=seed, exclude_names=held_out)
         counts["train_augmented"] = write_jsonl(copies, out_dir / "train_augmented.jsonl")
+        if augment_heldout:
+            heldout = [_as_train(d) for d in by_split.get("dev", []) + by_split.get("test", [])]
+            heldout_copies = augment_corpus(heldout, copies=augment, seed=seed)
+            counts["heldout_augmented"] = write_jsonl(heldout_copies, out_dir / "heldout_augmented.jsonl")
     return counts
+
+
+def _as_train(doc: Document) -> Document:
+    """A copy of a held-out document that `augment_corpus` will copy (it skips dev and test)."""
+    copy = deepcopy(doc)
+    copy.meta["split"] = "train"
+    return copy
 
 
 def corpus_files(corpus_dir: Union[str, Path, None] = None) -> Dict[str, Path]:

@@ -402,3 +402,20 @@ def test_augment_build_corpus_writes_train_augmented(tmp_path):
     assert {d.meta["augmented_from"] for d in augmented} == {d.id for d in train}
     assert all(d.meta["split"] == "train" for d in augmented)
     assert "train_augmented" not in build_corpus(src, tmp_path / "plain")
+
+
+def test_augment_build_corpus_writes_heldout_copies_only_when_asked(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(12):
+        source = HAND_SWAP.replace("id: hand-swap", f"id: hand-{i}").replace("issuer: Helios Biologics", f"issuer: Co{i % 6}")
+        (src / f"doc{i}.txt").write_text(source, encoding="utf-8")
+    counts = build_corpus(src, tmp_path / "out", augment=2, augment_heldout=True)
+    heldout = list(read_jsonl(tmp_path / "out" / "heldout_augmented.jsonl"))
+    originals = {d.id for split in ("dev", "test") for d in read_jsonl(tmp_path / "out" / f"{split}.jsonl")}
+    assert originals, "the hand-made issuers should put some documents in dev or test"
+    assert counts["heldout_augmented"] == len(heldout) == 2 * len(originals)
+    assert {d.meta["augmented_from"] for d in heldout} == originals
+    # the dev and test files themselves are untouched by the copying
+    assert all(d.meta["split"] in ("dev", "test") for split in ("dev", "test") for d in read_jsonl(tmp_path / "out" / f"{split}.jsonl"))
+    assert "heldout_augmented" not in build_corpus(src, tmp_path / "plain", augment=2)
