@@ -37,13 +37,25 @@ def test_tokenizer_splits_aliases_and_survives_serialization(blank_nlp):
 @pytest.mark.parametrize(
     "word,feature",
     [("brentuximab", "antibody_stem"), ("tisagenlecleucel", "inn_stem"), ("SGN-35", "drug_code"), ("MLN2704", "drug_code"),
-     ("Inc.", "company_suffix"), ("Therapeutics", "company_word"), ("CD30", "target_like"), ("Genentech", "lex_partner")],
+     ("Inc.", "company_suffix"), ("Therapeutics", "company_word"), ("CD30", "target_like"), ("Genentech", "lex_partner"),
+     ("osteoarthritis", "lex_non_entity"), ("NASDAQ", "lex_non_entity")],
 )
 def test_features_fire_on_naming_conventions(blank_nlp, word, feature):
     doc = blank_nlp(f"Today {word} was named.")
     feats = doc_features(doc, load_lexicons(), {})
     assert feature in [FEATURE_NAMES[i] for i in feats[1]]
     assert feature not in [FEATURE_NAMES[i] for i in feats[2]]
+
+
+def test_pattern_embed_v1_keeps_its_width_and_v2_adds_the_non_entity_feature(blank_nlp):
+    from spacy.util import registry
+
+    docs = [blank_nlp("Acme treats osteoarthritis in Texas.")]
+    for name, n_features in (("immunoextract.PatternHashEmbed.v1", 22), ("immunoextract.PatternHashEmbed.v2", 23)):
+        model = registry.architectures.get(name)(width=16, attrs=["NORM", "SHAPE"], rows=[100, 50])
+        model.initialize(X=docs)
+        assert model.layers[1].layers[0].get_dim("nI") == 16 + n_features
+        assert model.predict(docs)[0].shape == (len(docs[0]), 16)
 
 
 def test_features_use_context(blank_nlp):

@@ -64,15 +64,19 @@ FEATURE_NAMES: Tuple[str, ...] = (
     "inn_stem", "antibody_stem", "drug_code", "company_suffix", "company_word", "before_company_suffix",
     "before_company_word", "after_title", "title", "before_post_nominal", "near_role", "target_like",
     "after_anti", "in_parentheses", "lex_drug", "lex_partner", "lex_target", "lex_first_name", "all_caps",
-    "capitalized", "has_digit", "bias",
+    "capitalized", "has_digit", "bias", "lex_non_entity",
 )
 N_FEATURES = len(FEATURE_NAMES)
+# v1 of the architecture reads the first 22 features; v2 adds `lex_non_entity` (words that are
+# never a mention alone: diseases, places, agencies, media, headings; `non_entities.txt`)
+N_FEATURES_V1 = FEATURE_NAMES.index("lex_non_entity")
 _INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
 @lru_cache(maxsize=8)
 def load_lexicons(directory: Optional[str] = None) -> Dict[str, FrozenSet[str]]:
-    """Lower-cased word sets from `drugs.txt`, `partners.txt`, `targets.txt`, `first_names.txt` (one name a line)."""
+    """Lower-cased word sets from `drugs.txt`, `partners.txt`, `targets.txt`, `first_names.txt` (one name a line),
+    and the one-word lines of `non_entities.txt` (its multi-word lines would mark words such as `New`)."""
     base = Path(directory) if directory else RESOURCES / "lexicon"
     lexicons: Dict[str, FrozenSet[str]] = {}
     for key in ("drugs", "partners", "targets", "first_names"):
@@ -85,6 +89,11 @@ def load_lexicons(directory: Optional[str] = None) -> Dict[str, FrozenSet[str]]:
                     # every word of a multi-word name marks a token as a likely part of such a name
                     words.update(w.lower() for w in re.split(r"[\s/]+", line) if len(w) > 1 and not w.isdigit())
         lexicons[key] = frozenset(words)
+    path = base / "non_entities.txt"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    lexicons["non_entities"] = frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#") and " " not in line.strip()
+    )
     return lexicons
 
 
@@ -105,7 +114,8 @@ def _word_features(text: str, lexicons: Dict[str, FrozenSet[str]]) -> List[int]:
         on.append("title")
     if _TARGET_LIKE.match(text):
         on.append("target_like")
-    for key, name in (("drugs", "lex_drug"), ("partners", "lex_partner"), ("targets", "lex_target"), ("first_names", "lex_first_name")):
+    for key, name in (("drugs", "lex_drug"), ("partners", "lex_partner"), ("targets", "lex_target"),
+                      ("first_names", "lex_first_name"), ("non_entities", "lex_non_entity")):
         if lower in lexicons.get(key, ()):
             on.append(name)
     if _ALLCAPS_WORD.match(text):
@@ -159,38 +169,42 @@ def doc_features(doc: Doc, lexicons: Dict[str, FrozenSet[str]], cache: Dict[str,
     return result
 
 
-LEXICON_COLUMNS = [_INDEX[n] for n in ("lex_drug", "lex_partner", "lex_target", "lex_first_name")]
+LEXICON_COLUMNS = [_INDEX[n] for n in ("lex_drug", "lex_partner", "lex_target", "lex_first_name", "lex_non_entity")]
 
 
 def pattern_features_forward(model: Model, docs: List[Doc], is_train: bool) -> Tuple[List[Floats2d], Callable]:
     lexicons = load_lexicons(model.attrs["lexicon_dir"])
     cache = model.attrs["cache"]
     drop = model.attrs["lexicon_dropout"] if is_train else 0.0
+    n_features = model.get_dim("nO")
+    columns = [c for c in LEXICON_COLUMNS if c < n_features]
     outputs = []
     for doc in docs:
-        array = model.ops.alloc2f(len(doc), N_FEATURES)
+        array = model.ops.alloc2f(len(doc), n_features)
         for i, feats in enumerate(doc_features(doc, lexicons, cache)):
-            array[i, feats] = 1.0
+            array[i, [f for f in feats if f < n_features]] = 1.0
         if drop and len(doc):
             # Training names are mostly in the lexicons; real filings name many that are not.
             # Hiding lexicon hits at random keeps the model reading context and word shape too.
             mask = model.ops.xp.random.uniform(size=(len(doc), 1)) < drop
-            array[:, LEXICON_COLUMNS] *= 1.0 - mask
+            array[:, columns] *= 1.0 - mask
         outputs.append(array)
     return outputs, lambda d_outputs: []
 
 
 @registry.layers("immunoextract.PatternFeatures.v1")
-def PatternFeatures(lexicon_dir: Optional[str] = None, lexicon_dropout: float = 0.5) -> Model[List[Doc], List[Floats2d]]:
+def PatternFeatures(lexicon_dir: Optional[str] = None, lexicon_dropout: float = 0.5,
+                    n_features: int = N_FEATURES_V1) -> Model[List[Doc], List[Floats2d]]:
     """Binary naming-convention features per token (no weights; see FEATURE_NAMES).
 
     lexicon_dir (Optional[str]): folder of lexicon files, default the bundled `resources/lexicon`.
     lexicon_dropout (float): in training, the share of tokens whose lexicon features are hidden.
+    n_features (int): how many of FEATURE_NAMES, in order (22 for v1 pipelines, all for v2).
     """
     return Model(
         "pattern_features",
         pattern_features_forward,
-        dims={"nO": N_FEATURES},
+        dims={"nO": n_features},
         attrs={"lexicon_dir": lexicon_dir, "cache": {}, "lexicon_dropout": lexicon_dropout},
     )
 
@@ -204,11 +218,29 @@ def PatternHashEmbed(
     lexicon_dir: Optional[str] = None,
     lexicon_dropout: float = 0.5,
 ) -> Model[List[Doc], List[Floats2d]]:
-    """spaCy's MultiHashEmbed with the pattern features concatenated and mixed back to `width`."""
+    """spaCy's MultiHashEmbed with the first 22 pattern features concatenated and mixed back to `width`."""
+    return _pattern_hash_embed(width, attrs, rows, include_static_vectors, lexicon_dir, lexicon_dropout, N_FEATURES_V1)
+
+
+@registry.architectures("immunoextract.PatternHashEmbed.v2")
+def PatternHashEmbedV2(
+    width: int,
+    attrs: List[str],
+    rows: List[int],
+    include_static_vectors: bool = False,
+    lexicon_dir: Optional[str] = None,
+    lexicon_dropout: float = 0.5,
+) -> Model[List[Doc], List[Floats2d]]:
+    """As v1, plus the `lex_non_entity` feature (one-word lines of `non_entities.txt`)."""
+    return _pattern_hash_embed(width, attrs, rows, include_static_vectors, lexicon_dir, lexicon_dropout, N_FEATURES)
+
+
+def _pattern_hash_embed(width: int, attrs: List[str], rows: List[int], include_static_vectors: bool,
+                        lexicon_dir: Optional[str], lexicon_dropout: float, n_features: int) -> Model[List[Doc], List[Floats2d]]:
     hashed = MultiHashEmbed(width=width, attrs=attrs, rows=rows, include_static_vectors=include_static_vectors)
     model: Model[List[Doc], List[Floats2d]] = chain(
-        concatenate(hashed, PatternFeatures(lexicon_dir=lexicon_dir, lexicon_dropout=lexicon_dropout)),
-        with_array(Maxout(width, width + N_FEATURES, nP=3, normalize=True)),
+        concatenate(hashed, PatternFeatures(lexicon_dir=lexicon_dir, lexicon_dropout=lexicon_dropout, n_features=n_features)),
+        with_array(Maxout(width, width + n_features, nP=3, normalize=True)),
     )
     model.set_ref("hashed", hashed)
     model.attrs["lexicon_dir"] = lexicon_dir
