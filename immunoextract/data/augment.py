@@ -581,7 +581,8 @@ def _plan_simple(
     rng, pools = chooser.rng, chooser.pools
     examples: Dict[str, str] = {}
     for _, text in mentions:
-        name = _strip_salt(text)[0] if label == "DRUG" else text
+        flat = " ".join(text.split())  # a name broken across a line (`pexiganan\nacetate`) is one name
+        name = _strip_salt(flat)[0] if label == "DRUG" else flat
         key = normalize_name(name)
         # the kind is read from the least upper-cased mention ("Adcetris" rather than "ADCETRIS")
         if key not in examples or (is_all_caps(examples[key]) and not is_all_caps(name)):
