@@ -1,9 +1,11 @@
 """Copy a trained pipeline into models/ as the shipped default, ready to load.
 
-    python scripts/package_model.py training/cpu/model-best [--name immunoextract_cpu] [--beam-width 4]
+    python scripts/package_model.py training/cpu/model-best [--name immunoextract_cpu] [--beam-width 2]
         [--train annotations/train.jsonl,annotations/train_augmented.jsonl]
 
-It decodes NER with a beam (which gives each entity its probability), records the SHA-256 of the
+It decodes NER with a beam (which gives each entity its probability; a beam of 2 gives the scores
+and loses the least accuracy against greedy decoding: entity F1 83.0 vs 83.6 greedy and 82.4 with 4
+on `../shared/dev`), records the SHA-256 of the
 training data in meta.json, and checks the size limit (50 MB). Score it afterwards with
 `immunoextract evaluate models/NAME GOLD.jsonl --record-as NAME_OF_GOLD` to store its scores in the meta.
 """
@@ -21,7 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source")
     parser.add_argument("--name", default="immunoextract_cpu")
-    parser.add_argument("--beam-width", type=int, default=4)
+    parser.add_argument("--beam-width", type=int, default=2)
     parser.add_argument("--train", default=None, help="training files (comma-separated) to hash into the meta")
     args = parser.parse_args()
     from immunoextract.training.loop import data_hash, record_meta
@@ -42,7 +44,7 @@ def main() -> None:
             cfg_path.write_text(json.dumps(cfg, indent=2))
     if args.train:
         record_meta(target, {"immunoextract": {"train_data": args.train, "train_data_sha256": data_hash(args.train)}})
-    record_meta(target, {"name": args.name, "description": "immunoextract CPU pipeline: tokenizer for EDGAR filings, tok2vec with pattern features, scored NER, event triggers, relations, document facts"})
+    record_meta(target, {"name": args.name, "description": "immunoextract CPU pipeline: tokenizer for EDGAR filings, tok2vec with pattern features, scored NER, entity rules, event triggers, relations, document facts"})
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     print(f"{target}: {size / 1e6:.1f} MB")
     if size > 50e6:
