@@ -389,12 +389,18 @@ def test_augment_corpus_is_reproducible(real_corpus):
 # --------------------------------------------------------------------------------------------- build_corpus
 
 
-def test_augment_build_corpus_writes_train_augmented(tmp_path):
+def _twelve_sources(tmp_path: Path) -> Path:
+    """Twelve copies of the hand-made source under six issuers, so every split gets some."""
     src = tmp_path / "src"
     src.mkdir()
     for i in range(12):
         source = HAND_SWAP.replace("id: hand-swap", f"id: hand-{i}").replace("issuer: Helios Biologics", f"issuer: Co{i % 6}")
         (src / f"doc{i}.txt").write_text(source, encoding="utf-8")
+    return src
+
+
+def test_augment_build_corpus_writes_train_augmented(tmp_path):
+    src = _twelve_sources(tmp_path)
     counts = build_corpus(src, tmp_path / "out", augment=2)
     augmented = list(read_jsonl(tmp_path / "out" / "train_augmented.jsonl"))
     train = list(read_jsonl(tmp_path / "out" / "train.jsonl"))
@@ -405,11 +411,7 @@ def test_augment_build_corpus_writes_train_augmented(tmp_path):
 
 
 def test_augment_build_corpus_writes_heldout_copies_only_when_asked(tmp_path):
-    src = tmp_path / "src"
-    src.mkdir()
-    for i in range(12):
-        source = HAND_SWAP.replace("id: hand-swap", f"id: hand-{i}").replace("issuer: Helios Biologics", f"issuer: Co{i % 6}")
-        (src / f"doc{i}.txt").write_text(source, encoding="utf-8")
+    src = _twelve_sources(tmp_path)
     counts = build_corpus(src, tmp_path / "out", augment=2, augment_heldout=True)
     heldout = list(read_jsonl(tmp_path / "out" / "heldout_augmented.jsonl"))
     originals = {d.id for split in ("dev", "test") for d in read_jsonl(tmp_path / "out" / f"{split}.jsonl")}
