@@ -14,22 +14,31 @@ from thinc.api import Ops, get_current_ops
 from thinc.types import Ragged
 
 BREAKS = frozenset('.,;:!?"\u201c\u201d\u2018\u2019()[]{}|')
+# function words a trigger does not start (or end) with: of 1,980 corpus triggers 5 do, of the 138 in
+# ../shared/dev none; leaving out such n-grams drops about 37% of the candidates the categorizer scores
+NOT_FIRST = frozenset("the a an of in for with and or by on at as from that which its their this these our his her such".split())
+NOT_LAST = frozenset("the a an of and or its their this these our that which such".split())
 
 
-def trigger_candidates(doc: Doc, min_size: int, max_size: int) -> List[List[int]]:
+def trigger_candidates(doc: Doc, min_size: int, max_size: int, skip_function_words: bool = False) -> List[List[int]]:
     """[start, end) token spans of `min_size`..`max_size` tokens that begin and end with a letter or digit
-    and contain no white-space token and no sentence punctuation."""
+    and contain no white-space token and no sentence punctuation; with `skip_function_words`, none that
+    starts with a word of NOT_FIRST or ends with one of NOT_LAST."""
     usable = [not t.is_space and t.text not in BREAKS for t in doc]
     edge = [bool(t.text) and t.text[0].isalnum() and t.text[-1].isalnum() for t in doc]
+    first_ok, last_ok = edge, edge
+    if skip_function_words:
+        first_ok = [ok and t.lower_ not in NOT_FIRST for ok, t in zip(edge, doc)]
+        last_ok = [ok and t.lower_ not in NOT_LAST for ok, t in zip(edge, doc)]
     spans = []
     n = len(doc)
     for start in range(n):
-        if not (usable[start] and edge[start]):
+        if not (usable[start] and first_ok[start]):
             continue
         for end in range(start + min_size, min(start + max_size, n) + 1):
             if not usable[end - 1]:
                 break
-            if edge[end - 1]:
+            if last_ok[end - 1]:
                 spans.append([start, end])
     return spans
 
@@ -37,13 +46,23 @@ def trigger_candidates(doc: Doc, min_size: int, max_size: int) -> List[List[int]
 @registry.misc("immunoextract.trigger_suggester.v1")
 def build_trigger_suggester(min_size: int = 1, max_size: int = 6) -> Callable[[Iterable[Doc], Optional[Ops]], Ragged]:
     """Suggester for `spancat`: the trigger-shaped n-grams of each Doc (see `trigger_candidates`)."""
+    return _suggester(min_size, max_size, skip_function_words=False)
 
+
+@registry.misc("immunoextract.trigger_suggester.v2")
+def build_trigger_suggester_v2(min_size: int = 1, max_size: int = 6) -> Callable[[Iterable[Doc], Optional[Ops]], Ragged]:
+    """As v1, without the n-grams that start or end with a function word (`of the license`), which are
+    almost never triggers: the categorizer scores about a third fewer spans."""
+    return _suggester(min_size, max_size, skip_function_words=True)
+
+
+def _suggester(min_size: int, max_size: int, *, skip_function_words: bool) -> Callable[[Iterable[Doc], Optional[Ops]], Ragged]:
     def suggest(docs: Iterable[Doc], *, ops: Optional[Ops] = None) -> Ragged:
         ops = ops or get_current_ops()
         spans: List[List[int]] = []
         lengths: List[int] = []
         for doc in docs:
-            found = trigger_candidates(doc, min_size, max_size)
+            found = trigger_candidates(doc, min_size, max_size, skip_function_words)
             spans.extend(found)
             lengths.append(len(found))
         data = ops.asarray2i(numpy.asarray(spans, dtype="i")) if spans else ops.alloc2i(0, 2)

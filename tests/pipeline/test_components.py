@@ -98,3 +98,16 @@ def test_trigger_suggester_keeps_trigger_shaped_ngrams(blank_nlp):
     assert max(len(blank_nlp(s)) for s in spans) <= 6
     empty = suggest([blank_nlp("")])
     assert len(empty.data) == 0 and empty.lengths.tolist() == [0]
+
+
+def test_trigger_suggester_v2_leaves_out_ngrams_at_function_words(blank_nlp):
+    from spacy.util import registry
+
+    doc = blank_nlp("Acme has entered into a license agreement with Zeta for the rights of the product.")
+    v1 = {doc[s:e].text for s, e in registry.misc.get("immunoextract.trigger_suggester.v1")()([doc]).data.tolist()}
+    v2 = {doc[s:e].text for s, e in registry.misc.get("immunoextract.trigger_suggester.v2")()([doc]).data.tolist()}
+    assert v2 < v1
+    assert "entered into a license agreement" in v2 and "has entered into" in v2
+    assert not any(s.split()[0] in ("the", "with", "for", "of") or s.split()[-1] in ("the", "a", "of") for s in v2)
+    assert {"the rights", "with Zeta", "rights of the"} <= v1 - v2
+    assert "license agreement with" in v2  # a trigger may end in a preposition ("returned to")
