@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 
 from ..data.extensions import install_extensions
 from ..data.facts import normalize_name
-from ..ml.models.features import TITLES
+from ..ml.models.features import POST_NOMINALS, TITLES
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "resources" / "lexicon"
 
@@ -114,8 +114,11 @@ class EntityRules:
     def _surnames(doc: Doc, kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
         surnames: Dict[str, Optional[float]] = {}
         for span, score, _ in kept:
-            if span.label_ == "OFFICER" and len(span) > 1 and span[-1].text[:1].isupper() and len(span[-1].text) > 2:
-                surnames[span[-1].text] = score
+            last = span[-1].text
+            # a surname is a capitalised word (`Van Nostrand` -> `Nostrand`), never `Jr.` or `III`
+            if (span.label_ == "OFFICER" and len(span) > 1 and last[:1].isupper() and len(last) > 2
+                    and last.replace("-", "").replace("'", "").isalpha() and last.lower() not in POST_NOMINALS):
+                surnames[last] = score
         if not surnames:
             return kept
         taken = set()

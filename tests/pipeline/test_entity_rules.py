@@ -89,3 +89,16 @@ def test_rules_strip_titles_and_find_later_surname_mentions(blank_nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("David A Hollander", "OFFICER"), ("Hollander", "OFFICER"), ("Hollander", "OFFICER")]
     assert doc._.entity_scores == [0.8, 0.6, 0.8]
+
+
+def test_rules_take_no_suffix_for_a_surname(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules")
+    text = "Acme named Robert Smith III and John Doe Jr. to its board. III and Jr. are suffixes; Doe agreed."
+    doc = blank_nlp.make_doc(text)
+    ents = []
+    for name in ("Robert Smith III", "John Doe Jr."):
+        start = text.index(name)
+        ents.append(doc.char_span(start, start + len(name), label="OFFICER", alignment_mode="expand"))
+    doc.ents = ents
+    doc = rules(doc)
+    assert [e.text for e in doc.ents] == ["Robert Smith III", "John Doe Jr."]
