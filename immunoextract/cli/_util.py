@@ -1,6 +1,6 @@
 """The shared typer app, and the way every subcommand reports bad input: one line, non-zero exit."""
 import sys
-from typing import NoReturn
+from typing import Any, List, NoReturn, Optional, Sequence, Tuple
 
 import typer
 from wasabi import Printer
@@ -16,6 +16,12 @@ app = typer.Typer(
 )
 msg = Printer()
 
+TYPE_HELP = "Only these exhibit types of a submission, e.g. EX-99.1"
+PREDICTED_HELP = (
+    "--predicted: take the annotations of the .jsonl records as they are (gold or predicted); "
+    "--extract: run the model on everything. Default: records with 'facts' are taken as they are"
+)
+
 
 def fail(text: str, *, code: int = 1) -> NoReturn:
     """Print one error line on stderr and exit with `code`."""
@@ -30,3 +36,15 @@ def main() -> None:
     except ImmunoextractError as err:
         print(f"error: {err}", file=sys.stderr)
         sys.exit(1)
+
+
+def read_annotated(inputs: Sequence[str], *, model: Optional[str], predicted: Optional[bool],
+                   types: Optional[List[str]]) -> Tuple[List[Any], bool]:
+    """`batch.annotated_documents` for a subcommand: each input that cannot be read is reported on
+    stderr (the others are still used); RETURNS (the documents, whether any input failed)."""
+    from ..batch import annotated_documents
+
+    documents, errors = annotated_documents(inputs, model=model, predicted=predicted, types=types)
+    for err in errors:
+        print(f"error: {err}", file=sys.stderr)
+    return documents, bool(errors)

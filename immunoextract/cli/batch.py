@@ -5,7 +5,7 @@ from typing import List, Optional
 import typer
 from wasabi import Printer
 
-from ._util import app, fail
+from ._util import TYPE_HELP, app, fail
 
 
 @app.command("batch")
@@ -16,7 +16,7 @@ def batch_cli(
     workers: int = typer.Option(1, "--workers", "-w", help="Worker processes (local) or actors (ray)"),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline directory or package (default: shipped model)"),
     batch_size: int = typer.Option(16, "--batch-size", help="Pieces per nlp.pipe batch; documents per Ray batch at most"),
-    doc_type: Optional[List[str]] = typer.Option(None, "--type", help="Only these exhibit types of a submission, e.g. EX-99.1"),
+    doc_type: Optional[List[str]] = typer.Option(None, "--type", help=TYPE_HELP),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Ray cluster address (default: $RAY_ADDRESS, else a local Ray)"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar"),
 ) -> None:

@@ -6,7 +6,7 @@ from typing import Iterator, List, Optional, Union
 import typer
 from wasabi import Printer
 
-from ._util import app, fail
+from ._util import TYPE_HELP, app, fail
 from ..data.schema import Document, dumps_document, iter_jsonl
 from ..errors import ImmunoextractError
 
@@ -48,7 +48,7 @@ def extract_cli(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write schema JSONL here (default: stdout)"),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline directory or package (default: shipped model)"),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl or table"),
-    doc_type: Optional[List[str]] = typer.Option(None, "--type", help="Only these exhibit types of a submission, e.g. EX-99.1"),
+    doc_type: Optional[List[str]] = typer.Option(None, "--type", help=TYPE_HELP),
     batch_size: int = typer.Option(4, "--batch-size", help="Pieces (of at most 5,000 characters) per nlp.pipe batch; memory grows with it"),
 ) -> None:
     """Entities, events, relations and document-level facts, with offsets into the original text."""

@@ -6,7 +6,7 @@ from typing import List, Optional
 import typer
 from wasabi import Printer
 
-from ._util import app, fail
+from ._util import TYPE_HELP, app, fail
 
 
 @app.command("render")
@@ -18,7 +18,7 @@ def render_cli(
     ),
     index: int = typer.Option(0, "--index", "-n", help="Which document of the file (0 = first, -1 = last)"),
     doc_id: Optional[str] = typer.Option(None, "--id", help="Render the document with this id instead of --index"),
-    doc_type: Optional[List[str]] = typer.Option(None, "--type", help="Only these exhibit types of a submission, e.g. EX-99.1"),
+    doc_type: Optional[List[str]] = typer.Option(None, "--type", help=TYPE_HELP),
 ) -> None:
     """displaCy marks for entities and events, labelled arcs for relations and event arguments, and the facts."""
     from ..batch import iter_documents

@@ -1,12 +1,11 @@
 """`immunoextract timeline INPUT... -o OUT [--format csv|json|png|html]`: each product's dated events."""
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from wasabi import Printer
 
-from ._util import app, fail
+from ._util import PREDICTED_HELP, TYPE_HELP, app, fail, read_annotated
 
 
 @app.command("timeline")
@@ -15,27 +14,20 @@ def timeline_cli(
     output: Path = typer.Option(..., "--output", "-o", help="Output file (.csv, .json, .png or .html)"),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="csv, json, png or html (default: from the suffix of --output, else csv)"),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline for inputs not yet extracted (default: shipped model)"),
-    predicted: Optional[bool] = typer.Option(
-        None, "--predicted/--extract",
-        help="--predicted: take the annotations of the .jsonl records as they are (gold or predicted); "
-        "--extract: run the model on everything. Default: records with 'facts' are taken as they are",
-    ),
-    doc_type: Optional[List[str]] = typer.Option(None, "--type", help="Only these exhibit types of a submission, e.g. EX-99.1"),
+    predicted: Optional[bool] = typer.Option(None, "--predicted/--extract", help=PREDICTED_HELP),
+    doc_type: Optional[List[str]] = typer.Option(None, "--type", help=TYPE_HELP),
 ) -> None:
     """Products merged across documents by their aliases, with their LICENSE, TERMINATION, CLINICAL,
     MILESTONE and REGULATORY events in date order."""
-    from ..batch import annotated_documents
     from ..timeline import FORMATS, timeline_rows, write_timeline
 
     fmt = (fmt or output.suffix.lstrip(".") or "csv").lower()
     if fmt not in FORMATS:
         fail(f"unknown --format {fmt!r} (csv, json, png or html)")
-    documents, errors = annotated_documents(inputs, model=model, predicted=predicted, types=doc_type)
-    for err in errors:
-        print(f"error: {err}", file=sys.stderr)
+    documents, failed = read_annotated(inputs, model=model, predicted=predicted, types=doc_type)
     rows = timeline_rows(documents)
     write_timeline(rows, output, fmt=fmt)
     products = len({r.product for r in rows})
     Printer().good(f"{len(rows)} events of {products} products from {len(documents)} documents -> {output}")
-    if errors:
+    if failed:
         raise typer.Exit(1)
