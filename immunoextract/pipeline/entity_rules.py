@@ -26,9 +26,7 @@ from spacy.tokens import Doc, Span
 
 from ..data.extensions import install_extensions
 from ..data.facts import normalize_name
-from ..ml.models.features import POST_NOMINALS, TITLES
-
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "resources" / "lexicon"
+from ..ml.models.features import POST_NOMINALS, RESOURCES, TITLES
 
 NOISE_PATTERNS: Tuple[re.Pattern, ...] = (
     re.compile(r"^NCT\d{6,}$", re.I),                      # ClinicalTrials.gov numbers
@@ -41,7 +39,7 @@ NOISE_PATTERNS: Tuple[re.Pattern, ...] = (
 @lru_cache(maxsize=4)
 def load_non_entities(directory: Optional[str] = None) -> FrozenSet[str]:
     """Normalised lines of `non_entities.txt` (comments and blank lines skipped)."""
-    path = Path(directory or LEXICON_DIR) / "non_entities.txt"
+    path = Path(directory or RESOURCES / "lexicon") / "non_entities.txt"
     if not path.exists():
         return frozenset()
     lines = (line.strip() for line in path.read_text(encoding="utf8").splitlines())
@@ -131,13 +129,14 @@ class EntityRules:
     @staticmethod
     def _vote(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
         votes: Dict[str, Dict[str, List[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
-        for span, score, _ in kept:
-            tally = votes[normalize_name(span.text)][span.label_]
+        keys = [normalize_name(span.text) for span, _, _ in kept]
+        for key, (span, score, _) in zip(keys, kept):
+            tally = votes[key][span.label_]
             tally[0] += 1
             tally[1] += score if score is not None else 0.0
         voted = []
-        for span, score, eid in kept:
-            tallies = votes[normalize_name(span.text)]
+        for key, (span, score, eid) in zip(keys, kept):
+            tallies = votes[key]
             best = max(tallies, key=lambda label: (tallies[label][0], tallies[label][1], label == span.label_))
             if best != span.label_:
                 span = Span(span.doc, span.start, span.end, label=best)

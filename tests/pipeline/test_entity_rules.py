@@ -12,7 +12,7 @@ def _doc_with_ents(nlp, text, spans, scores=None):
         start = -1
         for _ in range(nth + 1):
             start = text.index(surface, start + 1)
-        ents.append(doc.char_span(start, start + len(surface), label=label))
+        ents.append(doc.char_span(start, start + len(surface), label=label, alignment_mode="expand"))
     doc.ents = ents
     doc._.entity_scores = scores
     return doc
@@ -44,11 +44,7 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
 def test_rules_trim_bullets_but_keep_the_full_stop_of_a_legal_suffix(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules")
     text = "Notes:\n* LIXT is advancing. Signed by ACME, INC. today."
-    doc = blank_nlp.make_doc(text)
-    star = text.index("* LIXT")
-    acme = text.index("ACME, INC.")
-    doc.ents = [doc.char_span(star, star + 6, label="PARTNER"),
-                doc.char_span(acme, acme + len("ACME, INC."), label="PARTNER", alignment_mode="expand")]
+    doc = _doc_with_ents(blank_nlp, text, [("* LIXT", "PARTNER", 0), ("ACME, INC.", "PARTNER", 0)])
     doc = rules(doc)
     assert [e.text for e in doc.ents] == ["LIXT", "ACME, INC."]
 
@@ -79,12 +75,7 @@ def test_rules_survive_a_saved_pipeline(tmp_path, blank_nlp):
 def test_rules_strip_titles_and_find_later_surname_mentions(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules")
     text = "Acme named David A Hollander as CMO. Mr. Hollander joins from Allergan. Hollander said so."
-    doc = blank_nlp.make_doc(text)
-    full = text.index("David A Hollander")
-    mr = text.index("Mr. Hollander")
-    doc.ents = [doc.char_span(full, full + len("David A Hollander"), label="OFFICER"),
-                doc.char_span(mr, mr + len("Mr. Hollander"), label="OFFICER")]
-    doc._.entity_scores = [0.8, 0.6]
+    doc = _doc_with_ents(blank_nlp, text, [("David A Hollander", "OFFICER", 0), ("Mr. Hollander", "OFFICER", 0)], scores=[0.8, 0.6])
     doc = rules(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("David A Hollander", "OFFICER"), ("Hollander", "OFFICER"), ("Hollander", "OFFICER")]
@@ -94,11 +85,6 @@ def test_rules_strip_titles_and_find_later_surname_mentions(blank_nlp):
 def test_rules_take_no_suffix_for_a_surname(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules")
     text = "Acme named Robert Smith III and John Doe Jr. to its board. III and Jr. are suffixes; Doe agreed."
-    doc = blank_nlp.make_doc(text)
-    ents = []
-    for name in ("Robert Smith III", "John Doe Jr."):
-        start = text.index(name)
-        ents.append(doc.char_span(start, start + len(name), label="OFFICER", alignment_mode="expand"))
-    doc.ents = ents
+    doc = _doc_with_ents(blank_nlp, text, [("Robert Smith III", "OFFICER", 0), ("John Doe Jr.", "OFFICER", 0)])
     doc = rules(doc)
     assert [e.text for e in doc.ents] == ["Robert Smith III", "John Doe Jr."]
