@@ -177,18 +177,18 @@ def pattern_features_forward(model: Model, docs: List[Doc], is_train: bool) -> T
     cache = model.attrs["cache"]
     drop = model.attrs["lexicon_dropout"] if is_train else 0.0
     n_features = model.get_dim("nO")
-    columns = [c for c in LEXICON_COLUMNS if c < n_features]
     outputs = []
     for doc in docs:
-        array = model.ops.alloc2f(len(doc), n_features)
+        array = model.ops.alloc2f(len(doc), N_FEATURES)
         for i, feats in enumerate(doc_features(doc, lexicons, cache)):
-            array[i, [f for f in feats if f < n_features]] = 1.0
+            array[i, feats] = 1.0
         if drop and len(doc):
             # Training names are mostly in the lexicons; real filings name many that are not.
             # Hiding lexicon hits at random keeps the model reading context and word shape too.
             mask = model.ops.xp.random.uniform(size=(len(doc), 1)) < drop
-            array[:, columns] *= 1.0 - mask
-        outputs.append(array)
+            array[:, LEXICON_COLUMNS] *= 1.0 - mask
+        # a v1 pipeline reads only the first 22 columns
+        outputs.append(array if n_features == N_FEATURES else model.ops.xp.ascontiguousarray(array[:, :n_features]))
     return outputs, lambda d_outputs: []
 
 
