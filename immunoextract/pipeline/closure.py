@@ -78,7 +78,7 @@ class RelationClosure:
         else:
             keys, thing = None, dict(clusters)
         if self.one_employer:
-            dropped = _other_employers(links, thing)
+            dropped = _all_but_best(links, thing, "OFFICER_OF", "head")
             if dropped:
                 relations = [r for i, r in enumerate(relations) if i not in dropped]
                 document.relations = [r for i, r in enumerate(links) if r is not None and i not in dropped]
@@ -90,18 +90,20 @@ class RelationClosure:
         return doc
 
 
-def _other_employers(links: Sequence[Optional[Relation]], thing: Dict[str, Hashable]) -> Set[int]:
-    """Indices of the OFFICER_OF relations that tie an officer to an organisation other than its best scored one."""
+def _all_but_best(links: Sequence[Optional[Relation]], thing: Dict[str, Hashable], label: str, one: str) -> Set[int]:
+    """Indices of the `label` relations that tie the thing on side `one` ("head" or "tail") to another
+    thing than the one its best scored `label` relation names."""
+    other = "tail" if one == "head" else "head"
     best: Dict[Hashable, Tuple[float, Hashable]] = {}
     for rel in links:
-        if rel is not None and rel.label == "OFFICER_OF":
+        if rel is not None and rel.label == label:
             score = rel.score if rel.score is not None else 1.0
-            officer = thing[rel.head]
-            if officer not in best or score > best[officer][0]:
-                best[officer] = (score, thing[rel.tail])
+            key = thing[getattr(rel, one)]
+            if key not in best or score > best[key][0]:
+                best[key] = (score, thing[getattr(rel, other)])
     return {
         i for i, rel in enumerate(links)
-        if rel is not None and rel.label == "OFFICER_OF" and thing[rel.tail] != best[thing[rel.head]][1]
+        if rel is not None and rel.label == label and thing[getattr(rel, other)] != best[thing[getattr(rel, one)]][1]
     }
 
 
