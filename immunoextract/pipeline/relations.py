@@ -112,10 +112,12 @@ def decode_relations(
     scores: Any,
     labels: Sequence[str],
     threshold: float,
+    label_thresholds: Optional[Dict[str, float]] = None,
 ) -> List[Dict[str, Any]]:
     """The relations a block of scores asserts, as `doc._.relations` dicts.
 
-    A label counts for a pair when its score exceeds `threshold` and the pair's argument
+    A label counts for a pair when its score exceeds its threshold (`label_thresholds`,
+    else `threshold`) and the pair's argument
     types fit it (`RELATION_ARGS`). For each label of ONE_DIRECTION_LABELS only the
     direction with the higher score of a pair of spans is kept; symmetric labels are
     written with the earlier span as head.
@@ -124,15 +126,17 @@ def decode_relations(
     scores (array): (len(instances), len(labels)) probabilities.
     labels (Sequence[str]): the labels of the score columns.
     threshold (float): the score a relation must exceed.
+    label_thresholds (Dict[str, float] | None): per-label thresholds that replace `threshold`.
     RETURNS (List[Dict[str, Any]]): relations sorted by head, tail and label.
     """
+    cutoffs = [float((label_thresholds or {}).get(label, threshold)) for label in labels]
     kept: List[Dict[str, Any]] = []
     best: Dict[Tuple[str, Tuple[Tuple[int, int], ...]], Dict[str, Any]] = {}
     for (head, tail), row in zip(instances, scores):
         head_label, tail_label = argument_label(head), argument_label(tail)
-        for label, score in zip(labels, row):
+        for label, cutoff, score in zip(labels, cutoffs, row):
             score = round(float(score), 4)
-            if score <= threshold or not relation_fits(label, head_label, tail_label):
+            if score <= cutoff or not relation_fits(label, head_label, tail_label):
                 continue
             first, second = (head, tail)
             if label in SYMMETRIC_RELATIONS and (tail.start_char, tail.end_char) < (head.start_char, head.end_char):
@@ -313,6 +317,7 @@ def _kind(span: Span) -> str:
     default_config={
         "model": DEFAULT_REL_MODEL,
         "threshold": 0.5,
+        "thresholds": {},
         "scorer": {"@scorers": "immunoextract.relations_scorer.v1"},
     },
     default_score_weights={"rel_micro_f": 1.0, "rel_micro_p": 0.0, "rel_micro_r": 0.0, "rel_f_per_type": None},
@@ -323,10 +328,11 @@ def make_relation_extractor(
     model: Model[List[Doc], Floats2d],
     *,
     threshold: float,
+    thresholds: Dict[str, float],
     scorer: Optional[Callable[..., Dict[str, Any]]],
 ) -> "RelationExtractor":
     """Create an `immunoextract_relations` component (see `RelationExtractor`)."""
-    return RelationExtractor(nlp.vocab, model, name, threshold=threshold, scorer=scorer)
+    return RelationExtractor(nlp.vocab, model, name, threshold=threshold, thresholds=thresholds, scorer=scorer)
 
 
 class RelationExtractor(TrainablePipe):
@@ -337,6 +343,7 @@ class RelationExtractor(TrainablePipe):
         lists the pairs of a Doc in the order of the score rows.
     name (str): the component name, default "relations".
     threshold (float): a relation is kept when its score exceeds this, default 0.5.
+    thresholds (Dict[str, float] | None): per-label thresholds that replace `threshold`, default none.
     scorer (Callable | None): the scoring function, default `score_relations`.
     """
 
@@ -347,15 +354,24 @@ class RelationExtractor(TrainablePipe):
         name: str = "relations",
         *,
         threshold: float = 0.5,
+        thresholds: Optional[Dict[str, float]] = None,
         scorer: Optional[Callable[..., Dict[str, Any]]] = score_relations,
     ) -> None:
         install_extensions()
         _check_threshold(threshold)
+        for label, value in (thresholds or {}).items():
+            if label not in RELATION_ARGS:
+                raise InputError(RelationErrors.E301.format(label=label, labels=", ".join(RELATION_ARGS)))
+            _check_threshold(value)
         self.vocab = vocab
         self.model = model
         self.name = name
         self.scorer = scorer
-        self.cfg: Dict[str, Any] = {"labels": [], "threshold": float(threshold)}
+        self.cfg: Dict[str, Any] = {
+            "labels": [],
+            "threshold": float(threshold),
+            "thresholds": {label: float(value) for label, value in (thresholds or {}).items()},
+        }
 
     @property
     def labels(self) -> Tuple[str, ...]:
@@ -434,7 +450,9 @@ class RelationExtractor(TrainablePipe):
             raise ModelError(RelationErrors.E303.format(rows=scores.shape[0], n=row))
         for doc, instances, block in blocks:
             others = [r for r in doc._.relations or [] if r["label"] not in own]
-            doc._.relations = others + decode_relations(instances, block, self.labels, self.threshold)
+            doc._.relations = others + decode_relations(
+                instances, block, self.labels, self.threshold, self.cfg.get("thresholds")
+            )
 
     def update(
         self,

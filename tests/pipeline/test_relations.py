@@ -10,6 +10,7 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, registry
 
 import immunoextract.pipeline.relations  # noqa: F401  registers the factory until entry points are installed
+from immunoextract.data.extensions import install_extensions
 from immunoextract.data.formats import doc_from_document
 from immunoextract.data.schema import Document, Entity, Event, Relation
 from immunoextract.errors import InputError, ModelError
@@ -215,7 +216,25 @@ def test_relations_decode_keeps_one_direction():
     assert rels[0]["score"] == pytest.approx(0.95)
 
 
+def test_relations_decode_with_a_threshold_per_label():
+    nlp = spacy.blank("en")
+    doc = ents_doc(nlp, ["Acme", "and", "Zeta", "sell", "X-1"], [(0, 1, "PARTNER"), (2, 3, "PARTNER"), (4, 5, "DRUG")])
+    acme, zeta, x1 = doc.ents
+    labels = ["PARTNER_OF", "LICENSED_TO"]
+    scores = numpy.asarray([[0.6, 0.0], [0.0, 0.6]], dtype="f")
+    instances = [(acme, zeta), (x1, zeta)]
+    both = decode_relations(instances, scores, labels, 0.5)
+    only_license = decode_relations(instances, scores, labels, 0.5, {"PARTNER_OF": 0.7})
+    assert [r["label"] for r in both] == ["PARTNER_OF", "LICENSED_TO"]
+    assert [r["label"] for r in only_license] == ["LICENSED_TO"]
+    with pytest.raises(InputError, match=r"\[E301\]"):
+        nlp.add_pipe("immunoextract_relations", config={"thresholds": {"PARTNERS": 0.5}})
+    with pytest.raises(InputError, match=r"\[E305\]"):
+        nlp.add_pipe("immunoextract_relations", config={"thresholds": {"PARTNER_OF": 2}})
+
+
 def test_relations_score_treats_partner_of_as_symmetric():
+    install_extensions()
     nlp = spacy.blank("en")
     gold = nlp.make_doc("Acme and Zeta")
     gold._.relations = [{"head": [0, 4], "tail": [9, 13], "label": "PARTNER_OF", "score": None},
