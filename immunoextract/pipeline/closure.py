@@ -12,7 +12,7 @@ names) gets the relation, with the score of the relation it copies. It runs afte
 With `one_employer`, an officer keeps OFFICER_OF to one organisation only (the one its best
 scored OFFICER_OF names, variants counted as one): in the corpus 866 of 871 officers, and
 every officer of `../shared/dev`, hold a role at a single organisation of the document,
-while the model, deciding sentence by sentence, tied a third of the officers it linked in
+while the model, deciding sentence by sentence, tied 8 of the 35 officers it linked in
 `../shared/dev` to a second one (a former employer, a partner named in the same quote).
 """
 from typing import Dict, Hashable, List, Optional, Sequence, Set, Tuple

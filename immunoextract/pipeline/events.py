@@ -79,6 +79,17 @@ def _suggester(min_size: int, max_size: int, *, skip_function_words: bool) -> Ca
 # "a partner that would initiate"); the schema's "hypothetical or conditional" non-events
 CONDITIONAL_WORDS = frozenset("if unless whether may might could would should".split())
 CLAUSE_ENDS = frozenset(".;:!?")
+BEFORE_A_MONTH = frozenset("in of on since until by from early late mid during".split())
+
+
+def _is_month_may(doc: Doc, i: int) -> bool:
+    """`May` the month ("In May 2019", "May 5, 2025"), not the modal verb."""
+    token = doc[i]
+    if token.text == "may":
+        return False
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    before = doc[i - 1] if i > 0 else None
+    return bool((after is not None and after.like_num) or (before is not None and before.lower_ in BEFORE_A_MONTH))
 
 
 def is_conditional(doc: Doc, start: int, window: int = 12) -> bool:
@@ -87,7 +98,7 @@ def is_conditional(doc: Doc, start: int, window: int = 12) -> bool:
         token = doc[i]
         if token.text in CLAUSE_ENDS or token.text.count("\n") >= 2:
             return False
-        if token.lower_ in CONDITIONAL_WORDS:
+        if token.lower_ in CONDITIONAL_WORDS and not (token.lower_ == "may" and _is_month_may(doc, i)):
             return True
     return False
 

@@ -30,6 +30,10 @@ def test_a_conditional_word_counts_only_within_its_clause(blank_nlp):
     words = [t.text for t in doc]
     assert not is_conditional(doc, words.index("regained"))  # "would" is in the previous sentence
     assert is_conditional(doc, words.index("sign"))
+    month = blank_nlp.make_doc("In May 2019, Acme announced data; on May 5 Zeta licensed it. Results MAY differ")
+    tokens = [t.text for t in month]
+    assert not is_conditional(month, tokens.index("announced")) and not is_conditional(month, tokens.index("licensed"))
+    assert is_conditional(month, tokens.index("differ"))
     off = blank_nlp.add_pipe("immunoextract_event_rules", config={"drop_conditional": False})
     doc.spans["events"] = SpanGroup(doc, name="events", spans=[doc[words.index("sign"):words.index("sign") + 1]])
     assert len(off(doc).spans["events"]) == 1
