@@ -10,8 +10,9 @@ statistics. Three rules, each switchable in the config:
 - `drop_non_entities`: a mention whose whole text is in the `non_entities.txt` lexicon
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
 - `drop_patterns`: trial registry numbers, URLs, statistics and numbers are removed, and
-  leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, and a
-  title off a person (`Mr. London` -> `London`, as the schema's span rules say);
+  leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, a
+  title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
+  capitalised headline verb off its end (`Kamada Wants` -> `Kamada`);
 - `propagate_surnames`: a later mention of an officer by surname alone (`Dr. Hollander earned`)
   is an OFFICER too (schema v1.1), when the recognizer found the full name in the same piece.
 """
@@ -34,6 +35,19 @@ NOISE_PATTERNS: Tuple[re.Pattern, ...] = (
     re.compile(r"^[A-Za-z]{1,2}\s*[<=>≤≥]\s*[-+]?\d"),       # N=365, p<0.0001
     re.compile(r"^[-+±]?[\d.,]+\s*%?$"),                     # bare numbers and percentages
 )
+
+
+# verbs of news headlines ("KAMADA WANTS TO...", "Biocraft Reaches Agreement"): in capitalised text the
+# recognizer runs a name on into them; a mention never ends with one
+HEADLINE_VERBS = frozenset("""
+announce announces report reports receive receives want wants reach reaches reduce reduces achieve achieves
+file files re-files refiles secure secures expand expands advance advances complete completes sign signs
+enter enters launch launches present presents show shows initiate initiates begin begins regain regains
+obtain obtains grant grants purchase purchases acquire acquires appoint appoints name names say says
+plan plans submit submits dose doses start starts raise raises close closes extend extends amend amends
+terminate terminates license licenses unveil unveils highlight highlights provide provides update updates
+issue issues win wins join joins partner partners collaborate collaborates gain gains earn earns
+""".split())
 
 
 @lru_cache(maxsize=4)
@@ -95,6 +109,8 @@ class EntityRules:
             start += 1
         while end > start and not _has_alnum(ent.doc[end - 1].text) and ent.doc[end - 1].text != ".":
             end -= 1  # the full stop of `Inc.` belongs to the name
+        while end - start > 1 and ent.doc[end - 1].lower_ in HEADLINE_VERBS and ent.doc[end - 1].text[:1].isupper():
+            end -= 1  # `Kamada Wants`, `SYNERGEN REDUCES`: the headline's verb is not part of the name
         if start == end:
             return None
         if (start, end) == (ent.start, ent.end):

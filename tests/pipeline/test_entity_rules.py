@@ -88,3 +88,13 @@ def test_rules_take_no_suffix_for_a_surname(blank_nlp):
     doc = _doc_with_ents(blank_nlp, text, [("Robert Smith III", "OFFICER", 0), ("John Doe Jr.", "OFFICER", 0)])
     doc = rules(doc)
     assert [e.text for e in doc.ents] == ["Robert Smith III", "John Doe Jr."]
+
+
+def test_rules_trim_a_capitalised_headline_verb_off_a_name(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    text = "Kamada Wants More Data. SYNERGEN REDUCES STAFF. Acme shows data. Wants"
+    doc = _doc_with_ents(blank_nlp, text, [("Kamada Wants", "PARTNER", 0), ("SYNERGEN REDUCES", "PARTNER", 0),
+                                           ("Acme shows", "PARTNER", 0), ("Wants", "PARTNER", 1)])
+    doc = rules(doc)
+    # a lower-case word is not a headline's verb, and a one-word mention is left to the other rules
+    assert [e.text for e in doc.ents] == ["Kamada", "SYNERGEN", "Acme shows", "Wants"]
