@@ -60,14 +60,11 @@ def closed_relations(
     thing = {ent_id: (same_thing(c) if same_thing else c) for ent_id, c in clusters.items()}
     alias_heads = {r.head for r in document.relations if r.label == "ALIAS_OF"}
     linked: Dict[str, Dict[Tuple[Hashable, Hashable], Optional[float]]] = {}
-    present: Set[Tuple[Cluster, str, Cluster]] = set()
     for rel in document.relations:
         if rel.label not in wanted or rel.head not in entities or rel.tail not in entities:
             continue
-        present.add((clusters[rel.head], rel.label, clusters[rel.tail]))
         pairs = [(thing[rel.head], thing[rel.tail])]
         if rel.label in SYMMETRIC_RELATIONS:
-            present.add((clusters[rel.tail], rel.label, clusters[rel.head]))
             pairs.append(pairs[0][::-1])
         scores = linked.setdefault(rel.label, {})
         for pair in pairs:

@@ -1,4 +1,5 @@
 """The entity clean-up rules: label votes, lexicon and pattern drops, punctuation trims, aligned scores."""
+import pytest
 import spacy
 from spacy.tokens import Span
 
@@ -41,12 +42,23 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
     assert doc._.entity_scores == [0.1, 0.7]
 
 
-def test_rules_trim_bullets_but_keep_the_full_stop_of_a_legal_suffix(blank_nlp):
-    rules = blank_nlp.add_pipe("immunoextract_entity_rules")
-    text = "Notes:\n* LIXT is advancing. Signed by ACME, INC. today."
-    doc = _doc_with_ents(blank_nlp, text, [("* LIXT", "PARTNER", 0), ("ACME, INC.", "PARTNER", 0)])
-    doc = rules(doc)
-    assert [e.text for e in doc.ents] == ["LIXT", "ACME, INC."]
+@pytest.mark.parametrize(
+    "text,spans,expected",
+    [
+        # bullets go, the full stop of a legal suffix stays
+        ("Notes:\n* LIXT is advancing. Signed by ACME, INC. today.",
+         [("* LIXT", "PARTNER", 0), ("ACME, INC.", "PARTNER", 0)], ["LIXT", "ACME, INC."]),
+        # a capitalised headline verb goes; a lower-case word is not a headline's verb, and a one-word
+        # mention is left to the other rules
+        ("Kamada Wants More Data. SYNERGEN REDUCES STAFF. Acme shows data. Wants",
+         [("Kamada Wants", "PARTNER", 0), ("SYNERGEN REDUCES", "PARTNER", 0), ("Acme shows", "PARTNER", 0),
+          ("Wants", "PARTNER", 1)], ["Kamada", "SYNERGEN", "Acme shows", "Wants"]),
+    ],
+)
+def test_rules_trim_the_edges_of_a_mention(blank_nlp, text, spans, expected):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    doc = rules(_doc_with_ents(blank_nlp, text, spans))
+    assert [e.text for e in doc.ents] == expected
 
 
 def test_rules_can_be_switched_off_in_the_config(blank_nlp):
@@ -88,13 +100,3 @@ def test_rules_take_no_suffix_for_a_surname(blank_nlp):
     doc = _doc_with_ents(blank_nlp, text, [("Robert Smith III", "OFFICER", 0), ("John Doe Jr.", "OFFICER", 0)])
     doc = rules(doc)
     assert [e.text for e in doc.ents] == ["Robert Smith III", "John Doe Jr."]
-
-
-def test_rules_trim_a_capitalised_headline_verb_off_a_name(blank_nlp):
-    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
-    text = "Kamada Wants More Data. SYNERGEN REDUCES STAFF. Acme shows data. Wants"
-    doc = _doc_with_ents(blank_nlp, text, [("Kamada Wants", "PARTNER", 0), ("SYNERGEN REDUCES", "PARTNER", 0),
-                                           ("Acme shows", "PARTNER", 0), ("Wants", "PARTNER", 1)])
-    doc = rules(doc)
-    # a lower-case word is not a headline's verb, and a one-word mention is left to the other rules
-    assert [e.text for e in doc.ents] == ["Kamada", "SYNERGEN", "Acme shows", "Wants"]
