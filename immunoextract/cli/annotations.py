@@ -144,3 +144,20 @@ def agreement_cli(
         fail(f"document {changed[0]!r}: the two passes have different texts")
     scores = evaluate_documents([b[i] for i in common], [a[i] for i in common], samples=1000)
     print_scores(scores, Printer(), worst=20)
+
+
+@annotations_app.command("common-words")
+def common_words_cli(
+    paths: List[Path] = typer.Argument(..., help="Annotated schema JSONL files or folders of them"),
+    out: Path = typer.Option(None, "--out", "-o", help="Word list to write (default: the package's lexicon/common_words.txt)"),
+    min_count: int = typer.Option(2, "--min-count", min=1, help="Lower-case occurrences outside mentions a word needs"),
+) -> None:
+    """Rebuild the common-word list that `entity_rules` uses to drop capitalised vocabulary (`Supply`, `BUT`)."""
+    from ..data.lexicon import common_words, write_word_list
+    from ..data.schema import read_jsonl
+    from ..ml.models.features import RESOURCES
+
+    target = out or RESOURCES / "lexicon" / "common_words.txt"
+    documents = [d for f in _jsonl_files(paths) for d in read_jsonl(f)]
+    n = write_word_list(target, common_words(documents, min_count=min_count))
+    Printer().good(f"Wrote {n} words from {len(documents)} documents to {target}")

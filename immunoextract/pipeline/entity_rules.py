@@ -13,6 +13,9 @@ statistics. Three rules, each switchable in the config:
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
   capitalised headline verb off its end (`Kamada Wants` -> `Kamada`);
+- `drop_common_words`: a mention made only of ordinary words (`Supply`, `Extended`,
+  `BUT`, `Investment Community`; the `common_words.txt` list, see `data/lexicon.py`) is removed,
+  unless it holds a company word (`Plasma Therapeutics`) or follows a title (`Dr. Young`);
 - `propagate_surnames`: a later mention of an officer by surname alone (`Dr. Hollander earned`)
   is an OFFICER too (schema v1.1), when the recognizer found the full name in the same piece.
 """
@@ -27,7 +30,10 @@ from spacy.tokens import Doc, Span
 
 from ..data.extensions import install_extensions
 from ..data.facts import normalize_name
-from ..ml.models.features import POST_NOMINALS, RESOURCES, TITLES
+from ..data.lexicon import only_common_words, read_word_list
+from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS, POST_NOMINALS, RESOURCES, TITLES
+
+COMPANY_NAME_WORDS: FrozenSet[str] = COMPANY_SUFFIXES | COMPANY_WORDS
 
 NOISE_PATTERNS: Tuple[re.Pattern, ...] = (
     re.compile(r"^NCT\d{6,}$", re.I),                      # ClinicalTrials.gov numbers
@@ -60,6 +66,12 @@ def load_non_entities(directory: Optional[str] = None) -> FrozenSet[str]:
     return frozenset(normalize_name(line) for line in lines if line and not line.startswith("#"))
 
 
+@lru_cache(maxsize=4)
+def load_common_words(directory: Optional[str] = None) -> FrozenSet[str]:
+    """The `common_words.txt` list (see `data/lexicon.py`)."""
+    return read_word_list(Path(directory or RESOURCES / "lexicon") / "common_words.txt")
+
+
 def _has_alnum(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
@@ -68,7 +80,7 @@ class EntityRules:
     """Stateless rules over `doc.ents`; keeps `doc._.entity_scores` and `entity_ids` aligned."""
 
     def __init__(self, name: str = "entity_rules", *, vote_labels: bool = True, drop_non_entities: bool = True,
-                 drop_patterns: bool = True, propagate_surnames: bool = True,
+                 drop_patterns: bool = True, propagate_surnames: bool = True, drop_common_words: bool = True,
                  lexicon_dir: Optional[str] = None) -> None:
         install_extensions()
         self.name = name
@@ -77,6 +89,7 @@ class EntityRules:
         self.drop_patterns = drop_patterns
         self.propagate_surnames = propagate_surnames
         self.non_entities = load_non_entities(lexicon_dir) if drop_non_entities else frozenset()
+        self.common_words = load_common_words(lexicon_dir) if drop_common_words else frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
@@ -122,6 +135,8 @@ class EntityRules:
         after_title = span.label_ == "OFFICER" and span.start > 0 and span.doc[span.start - 1].lower_ in TITLES
         if self.drop_non_entities and not after_title and normalize_name(text) in self.non_entities:
             return True  # `Mr. London` is a person, `London` alone a place
+        if self.common_words and not after_title and only_common_words(text, self.common_words, COMPANY_NAME_WORDS):
+            return True
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
 
     @staticmethod
@@ -165,9 +180,10 @@ class EntityRules:
     assigns=["doc.ents", "doc._.entity_scores"],
     requires=["doc.ents"],
     default_config={"vote_labels": True, "drop_non_entities": True, "drop_patterns": True, "propagate_surnames": True,
-                    "lexicon_dir": None},
+                    "drop_common_words": True, "lexicon_dir": None},
 )
 def make_entity_rules(nlp: Language, name: str, vote_labels: bool, drop_non_entities: bool, drop_patterns: bool,
-                      propagate_surnames: bool, lexicon_dir: Optional[str]) -> EntityRules:
+                      propagate_surnames: bool, drop_common_words: bool, lexicon_dir: Optional[str]) -> EntityRules:
     return EntityRules(name, vote_labels=vote_labels, drop_non_entities=drop_non_entities,
-                       drop_patterns=drop_patterns, propagate_surnames=propagate_surnames, lexicon_dir=lexicon_dir)
+                       drop_patterns=drop_patterns, propagate_surnames=propagate_surnames,
+                       drop_common_words=drop_common_words, lexicon_dir=lexicon_dir)

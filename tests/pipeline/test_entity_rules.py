@@ -3,7 +3,7 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from immunoextract.pipeline.entity_rules import load_non_entities
+from immunoextract.pipeline.entity_rules import load_common_words, load_non_entities
 
 
 def _doc_with_ents(nlp, text, spans, scores=None):
@@ -56,7 +56,7 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
     ],
 )
 def test_rules_trim_the_edges_of_a_mention(blank_nlp, text, spans, expected):
-    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False, "drop_common_words": False})
     doc = rules(_doc_with_ents(blank_nlp, text, spans))
     assert [e.text for e in doc.ents] == expected
 
@@ -67,6 +67,29 @@ def test_rules_can_be_switched_off_in_the_config(blank_nlp):
     text = "Acme treats OA in Texas."
     doc = _doc_with_ents(blank_nlp, text, [("OA", "DRUG", 0), ("Texas", "PARTNER", 0)])
     assert [e.text for e in rules(doc).ents] == ["OA", "Texas"]
+
+
+def test_rules_drop_mentions_made_only_of_common_words(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    text = ("Extended Territory rights went to Acme. Supply of AB-1 is BUT DELAYED, said Professor Young. "
+            "Plasma Therapeutics signed; the Investment Community noticed. Dr. Plasma spoke.")
+    doc = _doc_with_ents(blank_nlp, text, [("Extended", "PARTNER", 0), ("Acme", "PARTNER", 0), ("Supply", "PARTNER", 0),
+                                           ("AB-1", "DRUG", 0), ("BUT", "PARTNER", 0), ("DELAYED", "DRUG", 0),
+                                           ("Professor", "OFFICER", 0), ("Young", "OFFICER", 0),
+                                           ("Plasma Therapeutics", "PARTNER", 0), ("Investment Community", "PARTNER", 0),
+                                           ("Plasma", "OFFICER", 1)])
+    # vocabulary goes; a company word keeps `Plasma Therapeutics`, a title keeps `Dr. Plasma`
+    assert [e.text for e in rules(doc).ents] == ["Acme", "AB-1", "Young", "Plasma Therapeutics", "Plasma"]
+    off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off", config={"vote_labels": False, "drop_common_words": False})
+    assert [e.text for e in off(_doc_with_ents(blank_nlp, text, [("Supply", "PARTNER", 0)])).ents] == ["Supply"]
+
+
+def test_common_words_hold_no_name_of_the_schema_examples():
+    common = load_common_words()
+    assert {"supply", "extended", "investment", "delayed"} <= common
+    names = ["cantuzumab", "mertansine", "huc242", "canag", "immunogen", "genentech", "glaxosmithkline", "mitchel",
+             "sayare", "trastuzumab", "maytansine", "ketamine", "inc", "therapeutics"]
+    assert not common & set(names)
 
 
 def test_non_entity_lexicon_names_no_entity_of_the_schema_examples():
