@@ -37,3 +37,27 @@ def test_a_conditional_word_counts_only_within_its_clause(blank_nlp):
     off = blank_nlp.add_pipe("immunoextract_event_rules", config={"drop_conditional": False})
     doc.spans["events"] = SpanGroup(doc, name="events", spans=[doc[words.index("sign"):words.index("sign") + 1]])
     assert len(off(doc).spans["events"]) == 1
+
+
+def test_event_arguments_drop_triggers_without_product_or_party(blank_nlp):
+    from immunoextract.data.extensions import install_extensions
+
+    install_extensions()
+    text = "Acme licensed AB-1 to Zeta. Acme reduced its staff. Zeta initiated a Phase 1 trial."
+    doc = _doc_with_events(blank_nlp, text, [("licensed", "LICENSE"), ("reduced its staff", "CLINICAL"),
+                                             ("initiated a Phase 1 trial", "CLINICAL")])
+    span = {s.text: [s.start_char, s.end_char] for s in doc.spans["events"]}
+    at = lambda word: [text.index(word), text.index(word) + len(word)]  # noqa: E731
+    doc._.relations = [
+        {"head": span["licensed"], "tail": at("AB-1"), "label": "PRODUCT", "score": 0.9},
+        {"head": at("AB-1"), "tail": at("Zeta"), "label": "LICENSED_TO", "score": 0.8},
+        {"head": span["initiated a Phase 1 trial"], "tail": [text.rindex("Zeta"), text.rindex("Zeta") + 4], "label": "PARTY", "score": 0.7},
+    ]
+    # an entity relation whose head happens to share a trigger's offsets keeps no trigger
+    doc._.relations.append({"head": span["reduced its staff"], "tail": at("Zeta"), "label": "PARTNER_OF", "score": 0.5})
+    kept = blank_nlp.add_pipe("immunoextract_event_arguments")(doc).spans["events"]
+    assert [s.text for s in kept] == ["licensed", "initiated a Phase 1 trial"]
+    assert [round(float(x), 2) for x in kept.attrs["scores"]] == [0.9, 0.7]
+    off = blank_nlp.add_pipe("immunoextract_event_arguments", name="off", config={"require_argument": False})
+    doc.spans["events"] = SpanGroup(doc, name="events", spans=[doc[3:4]])
+    assert len(off(doc).spans["events"]) == 1
