@@ -41,7 +41,7 @@ def test_training_cpu_config_gives_a_model_that_loads_in_a_fresh_process(tiny_mo
         "print(json.dumps({'pipes': nlp.pipe_names, 'text': doc.text, 'source': doc._.source_text, 'rel': doc._.relations is not None, 'facts': sorted(doc._.facts)}))\n"
     )
     out = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-    assert out["pipes"] == ["tok2vec", "ner", "entity_rules", "events", "event_rules", "relations", "relation_closure", "facts"]
+    assert out["pipes"] == ["tok2vec", "ner", "entity_rules", "events", "event_rules", "relations", "event_arguments", "relation_rules", "relation_closure", "facts"]
     assert "<PAGE>" not in out["text"] and "its antibody AB-101 to Zeta Pharma AG under" in out["text"]
     assert out["source"].startswith("<PAGE>")
     assert out["rel"] and out["facts"] == ["entities", "events", "relations"]
