@@ -9,7 +9,7 @@ statistics. Three rules, each switchable in the config:
   most often in the document (scores break ties), as an annotator would;
 - `drop_non_entities`: a mention whose whole text is in the `non_entities.txt` lexicon
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
-- `drop_patterns`: trial registry numbers, URLs, statistics and numbers are removed, and
+- `drop_patterns`: trial registry numbers, URLs, statistics, numbers and bare degrees (`MD, MPH`) are removed, and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
   capitalised headline verb off its end (`Kamada Wants` -> `Kamada`);
@@ -34,6 +34,10 @@ from ..data.lexicon import only_common_words, read_word_list
 from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS, POST_NOMINALS, RESOURCES, TITLES
 
 COMPANY_NAME_WORDS: FrozenSet[str] = COMPANY_SUFFIXES | COMPANY_WORDS
+# degrees and post-nominals written without their person ("Kenji Cunnion, MD, MPH"): never a mention alone
+DEGREES: FrozenSet[str] = frozenset(
+    "md mph phd ms msc rn dvm facs facp facc mba pharmd drph bsc jd cpa dphil frcp mbbs mrcp do ma ba bs".split()
+)
 
 NOISE_PATTERNS: Tuple[re.Pattern, ...] = (
     re.compile(r"^NCT\d{6,}$", re.I),                      # ClinicalTrials.gov numbers
@@ -70,6 +74,11 @@ def load_non_entities(directory: Optional[str] = None) -> FrozenSet[str]:
 def load_common_words(directory: Optional[str] = None) -> FrozenSet[str]:
     """The `common_words.txt` list (see `data/lexicon.py`)."""
     return read_word_list(Path(directory or RESOURCES / "lexicon") / "common_words.txt")
+
+
+def _only_degrees(text: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", text.replace(".", ""))
+    return bool(words) and all(w.lower() in DEGREES for w in words)
 
 
 def _has_alnum(text: str) -> bool:
@@ -136,6 +145,8 @@ class EntityRules:
         if self.drop_non_entities and not after_title and normalize_name(text) in self.non_entities:
             return True  # `Mr. London` is a person, `London` alone a place
         if self.common_words and not after_title and only_common_words(text, self.common_words, COMPANY_NAME_WORDS):
+            return True
+        if self.drop_patterns and _only_degrees(text):
             return True
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
 

@@ -69,6 +69,14 @@ def test_rules_can_be_switched_off_in_the_config(blank_nlp):
     assert [e.text for e in rules(doc).ents] == ["OA", "Texas"]
 
 
+def test_rules_drop_degrees_standing_alone(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    text = "Kenji Cunnion, MD, MPH, leads Acme; Ann Lee, Ph.D. (M.D.) joined MDS Pharma Services."
+    doc = _doc_with_ents(blank_nlp, text, [("Kenji Cunnion", "OFFICER", 0), ("MD, MPH", "PARTNER", 0), ("Acme", "PARTNER", 0),
+                                           ("Ann Lee", "OFFICER", 0), ("M.D.", "PARTNER", 0), ("MDS Pharma Services", "PARTNER", 0)])
+    assert [e.text for e in rules(doc).ents] == ["Kenji Cunnion", "Acme", "Ann Lee", "MDS Pharma Services"]
+
+
 def test_rules_drop_mentions_made_only_of_common_words(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
     text = ("Extended Territory rights went to Acme. Supply of AB-1 is BUT DELAYED, said Professor Young. "
