@@ -12,7 +12,8 @@ statistics. Three rules, each switchable in the config:
 - `drop_patterns`: trial registry numbers, URLs, statistics, numbers and bare degrees (`MD, MPH`) are removed, and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
-  capitalised headline verb off its end (`Kamada Wants` -> `Kamada`);
+  capitalised headline verb off its end (`Kamada Wants` -> `Kamada`) or out of its middle
+  (`ImmunoGen Achieve Milestone` -> `ImmunoGen`);
 - `drop_common_words`: a mention made only of ordinary words (`Supply`, `Extended`,
   `BUT`, `Investment Community`; the `common_words.txt` list, see `data/lexicon.py`) is removed,
   unless it holds a company word (`Plasma Therapeutics`) or follows a title (`Dr. Young`);
@@ -58,6 +59,9 @@ plan plans submit submits dose doses start starts raise raises close closes exte
 terminate terminates license licenses unveil unveils highlight highlights provide provides update updates
 issue issues win wins join joins partner partners collaborate collaborates gain gains earn earns
 """.split())
+# a name runs on into a headline ("ImmunoGen Achieve Milestone"): cut before a verb inside a mention too,
+# except words that also end company names (`Health Care Partners`, `Advance`)
+HEADLINE_VERBS_MID = HEADLINE_VERBS - frozenset("partner partners name names issue issues plan plans update updates close closes".split())
 
 
 @lru_cache(maxsize=4)
@@ -133,6 +137,11 @@ class EntityRules:
             end -= 1  # the full stop of `Inc.` belongs to the name
         while end - start > 1 and ent.doc[end - 1].lower_ in HEADLINE_VERBS and ent.doc[end - 1].text[:1].isupper():
             end -= 1  # `Kamada Wants`, `SYNERGEN REDUCES`: the headline's verb is not part of the name
+        for k in range(start + 1, end - 1):
+            if ent.doc[k].lower_ in HEADLINE_VERBS_MID and ent.doc[k].text[:1].isupper():
+                # `ImmunoGen Achieve Milestone`, `NRx Re-Files Abbreviated ...`: the name ends before the verb
+                end = k - 2 if k - start > 2 and ent.doc[k - 1].text == "-" and ent.doc[k - 2].lower_ == "re" else k
+                break
         if start == end:
             return None
         if (start, end) == (ent.start, ent.end):

@@ -53,6 +53,11 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
         ("Kamada Wants More Data. SYNERGEN REDUCES STAFF. Acme shows data. Wants",
          [("Kamada Wants", "PARTNER", 0), ("SYNERGEN REDUCES", "PARTNER", 0), ("Acme shows", "PARTNER", 0),
           ("Wants", "PARTNER", 1)], ["Kamada", "SYNERGEN", "Acme shows", "Wants"]),
+        # a verb inside the mention ends the name (a `Re-` prefix goes with it); words that end company
+        # names too do not
+        ("ImmunoGen Achieve Milestone. NRx Pharmaceuticals Re-Files New Drug Application. Health Care Partners Fund.",
+         [("ImmunoGen Achieve Milestone", "PARTNER", 0), ("NRx Pharmaceuticals Re-Files New Drug Application", "PARTNER", 0),
+          ("Health Care Partners Fund", "PARTNER", 0)], ["ImmunoGen", "NRx Pharmaceuticals", "Health Care Partners Fund"]),
     ],
 )
 def test_rules_trim_the_edges_of_a_mention(blank_nlp, text, spans, expected):
