@@ -9,7 +9,8 @@ statistics. Three rules, each switchable in the config:
   most often in the document (scores break ties), as an annotator would;
 - `drop_non_entities`: a mention whose whole text is in the `non_entities.txt` lexicon
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
-- `drop_patterns`: trial registry numbers, URLs, statistics, numbers and bare degrees (`MD, MPH`) are removed, and
+- `drop_patterns`: trial registry numbers, URLs, statistics, numbers, bare degrees (`MD, MPH`) and
+  banks, brokers, investors and law firms named as such (`... Securities Inc.`, `... LLP`) are removed, and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
   capitalised headline verb off its end (`Kamada Wants` -> `Kamada`) or out of its middle
@@ -35,6 +36,9 @@ from ..data.lexicon import only_common_words, read_word_list
 from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS, POST_NOMINALS, RESOURCES, TITLES
 
 COMPANY_NAME_WORDS: FrozenSet[str] = COMPANY_SUFFIXES | COMPANY_WORDS
+NOT_PARTNER_WORDS: FrozenSet[str] = frozenset(
+    "llp l.l.p securities bank bancorp advisors advisers ventures investments capital".split()
+)
 # degrees and post-nominals written without their person ("Kenji Cunnion, MD, MPH"): never a mention alone
 DEGREES: FrozenSet[str] = frozenset(
     "md mph phd ms msc rn dvm facs facp facc mba pharmd drph bsc jd cpa dphil frcp mbbs mrcp do ma ba bs".split()
@@ -78,6 +82,12 @@ def load_non_entities(directory: Optional[str] = None) -> FrozenSet[str]:
 def load_common_words(directory: Optional[str] = None) -> FrozenSet[str]:
     """The `common_words.txt` list (see `data/lexicon.py`)."""
     return read_word_list(Path(directory or RESOURCES / "lexicon") / "common_words.txt")
+
+
+def _names_bank_or_law_firm(span: Span) -> bool:
+    """A PARTNER that is a bank, broker, investor or law firm by its own name (`J.P. Morgan Securities Inc.`,
+    `Duane Morris LLP`): the schema's PARTNER excludes them; no drug company carries these words."""
+    return span.label_ == "PARTNER" and any(t.lower_.rstrip(".") in NOT_PARTNER_WORDS for t in span)
 
 
 def _only_degrees(text: str) -> bool:
@@ -155,7 +165,7 @@ class EntityRules:
             return True  # `Mr. London` is a person, `London` alone a place
         if self.common_words and not after_title and only_common_words(text, self.common_words, COMPANY_NAME_WORDS):
             return True
-        if self.drop_patterns and _only_degrees(text):
+        if self.drop_patterns and (_only_degrees(text) or _names_bank_or_law_firm(span)):
             return True
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
 

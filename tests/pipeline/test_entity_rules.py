@@ -82,6 +82,15 @@ def test_rules_drop_degrees_standing_alone(blank_nlp):
     assert [e.text for e in rules(doc).ents] == ["Kenji Cunnion", "Acme", "Ann Lee", "MDS Pharma Services"]
 
 
+def test_rules_drop_banks_and_law_firms_named_as_such(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    text = "J.P. Morgan Securities Inc. advised Acme; Duane Morris LLP advised Zeta Pharma AG. Capital Bio (a drug) sold."
+    doc = _doc_with_ents(blank_nlp, text, [("J.P. Morgan Securities Inc.", "PARTNER", 0), ("Acme", "PARTNER", 0),
+                                           ("Duane Morris LLP", "PARTNER", 0), ("Zeta Pharma AG", "PARTNER", 0),
+                                           ("Capital Bio", "DRUG", 0)])
+    assert [e.text for e in rules(doc).ents] == ["Acme", "Zeta Pharma AG", "Capital Bio"]
+
+
 def test_rules_drop_mentions_made_only_of_common_words(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
     text = ("Extended Territory rights went to Acme. Supply of AB-1 is BUT DELAYED, said Professor Young. "
