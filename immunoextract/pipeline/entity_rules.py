@@ -9,8 +9,9 @@ statistics. Three rules, each switchable in the config:
   most often in the document (scores break ties), as an annotator would;
 - `drop_non_entities`: a mention whose whole text is in the `non_entities.txt` lexicon
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
-- `drop_patterns`: trial registry numbers, URLs, statistics, numbers, bare degrees (`MD, MPH`) and
-  banks, brokers, investors and law firms named as such (`... Securities Inc.`, `... LLP`) are removed, and
+- `drop_patterns`: trial registry numbers, URLs, statistics, numbers, bare degrees (`MD, MPH`), job
+  titles alone (`Controller`) and banks, brokers, investors and law firms named as such
+  (`... Securities Inc.`, `... LLP`) are removed, and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
   capitalised headline verb off its end (`Kamada Wants` -> `Kamada`) or out of its middle
@@ -33,9 +34,13 @@ from spacy.tokens import Doc, Span
 from ..data.extensions import install_extensions
 from ..data.facts import normalize_name
 from ..data.lexicon import only_common_words, read_word_list
-from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS, POST_NOMINALS, RESOURCES, TITLES
+from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS, POST_NOMINALS, RESOURCES, ROLE_WORDS, TITLES
 
 COMPANY_NAME_WORDS: FrozenSet[str] = COMPANY_SUFFIXES | COMPANY_WORDS
+TITLE_FILLERS: FrozenSet[str] = frozenset(
+    "chief senior of and the general medical financial operating scientific business development investor media "
+    "corporate communications board directors member".split()
+)
 NOT_PARTNER_WORDS: FrozenSet[str] = frozenset(
     "llp l.l.p securities bank bancorp advisors advisers ventures investments capital".split()
 )
@@ -88,6 +93,14 @@ def _names_bank_or_law_firm(span: Span) -> bool:
     """A PARTNER that is a bank, broker, investor or law firm by its own name (`J.P. Morgan Securities Inc.`,
     `Duane Morris LLP`): the schema's PARTNER excludes them; no drug company carries these words."""
     return span.label_ == "PARTNER" and any(t.lower_.rstrip(".") in NOT_PARTNER_WORDS for t in span)
+
+
+def _only_role_words(text: str) -> bool:
+    """A job title standing alone (`Controller`, `Chairwoman`, `Chief Executive Officer`) is no name."""
+    if any(c.isdigit() for c in text):
+        return False  # `VP-315` is a product code
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    return any(w in ROLE_WORDS for w in words) and all(w in ROLE_WORDS or w in TITLE_FILLERS for w in words)
 
 
 def _only_degrees(text: str) -> bool:
@@ -165,7 +178,7 @@ class EntityRules:
             return True  # `Mr. London` is a person, `London` alone a place
         if self.common_words and not after_title and only_common_words(text, self.common_words, COMPANY_NAME_WORDS):
             return True
-        if self.drop_patterns and (_only_degrees(text) or _names_bank_or_law_firm(span)):
+        if self.drop_patterns and (_only_degrees(text) or _only_role_words(text) or _names_bank_or_law_firm(span)):
             return True
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
 

@@ -82,6 +82,15 @@ def test_rules_drop_degrees_standing_alone(blank_nlp):
     assert [e.text for e in rules(doc).ents] == ["Kenji Cunnion", "Acme", "Ann Lee", "MDS Pharma Services"]
 
 
+def test_rules_drop_job_titles_standing_alone(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
+    text = "Thomas Stuart, Controller of Acme, and the Chief Executive Officer met; VP-315 and Head Therapeutics."
+    doc = _doc_with_ents(blank_nlp, text, [("Thomas Stuart", "OFFICER", 0), ("Controller", "PARTNER", 0), ("Acme", "PARTNER", 0),
+                                           ("Chief Executive Officer", "OFFICER", 0), ("VP-315", "DRUG", 0),
+                                           ("Head Therapeutics", "PARTNER", 0)])
+    assert [e.text for e in rules(doc).ents] == ["Thomas Stuart", "Acme", "VP-315", "Head Therapeutics"]
+
+
 def test_rules_drop_banks_and_law_firms_named_as_such(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
     text = "J.P. Morgan Securities Inc. advised Acme; Duane Morris LLP advised Zeta Pharma AG. Capital Bio (a drug) sold."
