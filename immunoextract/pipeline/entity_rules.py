@@ -3,7 +3,7 @@
 The recognizer decides each mention from a few words of context, so in a real filing it
 gives one name two labels (`Gencaro` DRUG in one sentence, PARTNER in the next) and tags
 what is never a mention: disease acronyms, places, agencies, newswires, trial numbers,
-statistics. Three rules, each switchable in the config:
+statistics. The rules, each switchable in the config:
 
 - `vote_labels`: every mention of the same normalised name takes the label that name has
   most often in the document (scores break ties), as an annotator would;
