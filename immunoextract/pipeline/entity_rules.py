@@ -53,7 +53,7 @@ NOISE_PATTERNS: Tuple[re.Pattern, ...] = (
     re.compile(r"^NCT\d{6,}$", re.I),                      # ClinicalTrials.gov numbers
     re.compile(r"https?://|www\.|\.(com|org|net|io|fm|ai)\b", re.I),  # addresses and syndication lines
     re.compile(r"^[A-Za-z]{1,2}\s*[<=>≤≥]\s*[-+]?\d"),       # N=365, p<0.0001
-    re.compile(r"^[-+±]?[\d.,]+\s*%?$"),                     # bare numbers and percentages
+    re.compile(r"^[-+±$]?[\d.,]+\s*%?(\s*[|/]\s*[-+±$]?[\d.,]+\s*%?)*$"),  # numbers, percentages, table cells (`77.4 | 117.5`)
 )
 
 

@@ -32,11 +32,11 @@ def test_rules_factory_loads_by_name_and_votes_labels(blank_nlp):
 
 def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
-    text = "Acme treats OA in Texas (NCT01234567, N=365, p<0.0001) with acmetinib."
+    text = "Acme treats OA in Texas (NCT01234567, N=365, p<0.0001) with acmetinib. Sales: 77.4 | 117.5"
     doc = _doc_with_ents(blank_nlp, text, [("Acme", "PARTNER", 0), ("OA", "DRUG", 0), ("Texas", "PARTNER", 0),
                                            ("NCT01234567", "DRUG", 0), ("N=365", "TARGET", 0), ("p<0.0001", "DRUG", 0),
-                                           ("acmetinib", "DRUG", 0)],
-                         scores=[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
+                                           ("acmetinib", "DRUG", 0), ("77.4 | 117.5", "DRUG", 0)],
+                         scores=[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
     doc = rules(doc)
     assert [e.text for e in doc.ents] == ["Acme", "acmetinib"]
     assert doc._.entity_scores == [0.1, 0.7]
