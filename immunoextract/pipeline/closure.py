@@ -14,6 +14,7 @@ scored OFFICER_OF names, variants counted as one): in the corpus 866 of 871 offi
 every officer of `../shared/dev`, hold a role at a single organisation of the document,
 while the model, deciding sentence by sentence, tied 8 of the 35 officers it linked in
 `../shared/dev` to a second one (a former employer, a partner named in the same quote).
+PARTNER_OF between two names of one organisation (variants counted as one) is dropped.
 """
 from typing import Dict, Hashable, List, Optional, Sequence, Set, Tuple
 
@@ -77,11 +78,12 @@ class RelationClosure:
             thing = {ent_id: keys[c] for ent_id, c in clusters.items()}
         else:
             keys, thing = None, dict(clusters)
-        if self.one_employer:
-            dropped = _all_but_best(links, thing, "OFFICER_OF", "head")
-            if dropped:
-                relations = [r for i, r in enumerate(relations) if i not in dropped]
-                document.relations = [r for i, r in enumerate(links) if r is not None and i not in dropped]
+        dropped = _all_but_best(links, thing, "OFFICER_OF", "head") if self.one_employer else set()
+        # an organisation is not its own partner (`American Cyanamid` / `American Cyanamid Company`)
+        dropped |= {i for i, r in enumerate(links) if r is not None and r.label == "PARTNER_OF" and thing[r.head] == thing[r.tail]}
+        if dropped:
+            relations = [r for i, r in enumerate(relations) if i not in dropped]
+            document.relations = [r for i, r in enumerate(links) if r is not None and i not in dropped]
         added = closed_relations(document, sentence_of, self.labels, same_thing=keys.__getitem__ if keys else None)
         spans = {e.id: [e.start, e.end] for e in entities}
         doc._.relations = list(relations) + [

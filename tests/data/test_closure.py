@@ -180,3 +180,18 @@ def test_closure_component_keeps_one_employer_per_officer(blank_nlp):
     second = text.rindex("Hollander")
     assert officer_of({}) == [("David A. Hollander", "Okogen", 0), ("Hollander", "Okogen", second)]
     assert ("David A. Hollander", "Revance", 0) in officer_of({"one_employer": False})
+
+
+def test_closure_component_drops_partner_of_between_names_of_one_organisation(blank_nlp):
+    text = "American Cyanamid Company and American Cyanamid agreed. American Cyanamid licensed it to Lederle Labs."
+    spans = [("American Cyanamid Company", "PARTNER", 0), ("American Cyanamid", "PARTNER", 1),
+             ("American Cyanamid", "PARTNER", 2), ("Lederle Labs", "PARTNER", 0)]
+    found = [(("American Cyanamid Company", 0), "PARTNER_OF", ("American Cyanamid", 1), 0.5),
+             (("American Cyanamid", 2), "PARTNER_OF", ("Lederle Labs", 0), 0.6)]
+    doc = blank_nlp.add_pipe("immunoextract_relation_closure")(_predicted_doc(blank_nlp, text, spans, found))
+    pairs = sorted((doc.text[slice(*r["head"])], doc.text[slice(*r["tail"])]) for r in doc._.relations)
+    assert pairs == [("American Cyanamid", "Lederle Labs")]
+    # without name variants the two names are two clusters, and only a relation within one cluster would go
+    kept = blank_nlp.add_pipe("immunoextract_relation_closure", name="exact", config={"name_variants": False})
+    doc = kept(_predicted_doc(blank_nlp, text, spans, found))
+    assert len(doc._.relations) == 2
