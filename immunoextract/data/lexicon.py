@@ -12,7 +12,7 @@ holds only vocabulary. The list is a word list, not text, and is rebuilt with
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Container, FrozenSet, Iterable
+from typing import Container, FrozenSet, Iterable, List
 
 from .schema import Document
 
@@ -35,9 +35,8 @@ def common_words(documents: Iterable[Document], min_count: int = 2, min_length: 
     outside: Counter = Counter()
     inside = set()
     for doc in documents:
-        spans = sorted((e.start, e.end) for e in doc.entities)
-        for start, end in spans:
-            inside.update(w.lower() for w in WORD.findall(doc.text[start:end]))
+        for ent in doc.entities:
+            inside.update(w.lower() for w in WORD.findall(doc.text[ent.start : ent.end]))
         for match in WORD.finditer(doc.text):
             word = match.group()
             if word.islower() and len(word) >= min_length:
@@ -52,12 +51,17 @@ def write_word_list(path: Path, words: Iterable[str], header: str = HEADER) -> i
     return len(ordered)
 
 
-def read_word_list(path: Path) -> FrozenSet[str]:
-    """The lower-cased lines of a word list (comments and blank lines skipped); empty if it is missing."""
+def lexicon_lines(path: Path) -> List[str]:
+    """The stripped lines of a lexicon file, comments (`#`) and blank lines skipped; none if it is missing."""
     if not path.exists():
-        return frozenset()
+        return []
     lines = (line.strip() for line in path.read_text(encoding="utf8").splitlines())
-    return frozenset(line.lower() for line in lines if line and not line.startswith("#"))
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def read_word_list(path: Path) -> FrozenSet[str]:
+    """The lower-cased lines of a word list; empty if it is missing."""
+    return frozenset(line.lower() for line in lexicon_lines(path))
 
 
 def only_common_words(text: str, common: FrozenSet[str], keep_words: Container[str] = ()) -> bool:

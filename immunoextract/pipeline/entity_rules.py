@@ -33,7 +33,7 @@ from spacy.tokens import Doc, Span
 
 from ..data.extensions import install_extensions
 from ..data.facts import normalize_name
-from ..data.lexicon import only_common_words, read_word_list
+from ..data.lexicon import WORD, lexicon_lines, only_common_words, read_word_list
 from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS, POST_NOMINALS, RESOURCES, ROLE_WORDS, TITLES
 
 COMPANY_NAME_WORDS: FrozenSet[str] = COMPANY_SUFFIXES | COMPANY_WORDS
@@ -76,11 +76,7 @@ HEADLINE_VERBS_MID = HEADLINE_VERBS - frozenset("partner partners name names iss
 @lru_cache(maxsize=4)
 def load_non_entities(directory: Optional[str] = None) -> FrozenSet[str]:
     """Normalised lines of `non_entities.txt` (comments and blank lines skipped)."""
-    path = Path(directory or RESOURCES / "lexicon") / "non_entities.txt"
-    if not path.exists():
-        return frozenset()
-    lines = (line.strip() for line in path.read_text(encoding="utf8").splitlines())
-    return frozenset(normalize_name(line) for line in lines if line and not line.startswith("#"))
+    return frozenset(normalize_name(line) for line in lexicon_lines(Path(directory or RESOURCES / "lexicon") / "non_entities.txt"))
 
 
 @lru_cache(maxsize=4)
@@ -99,13 +95,17 @@ def _only_role_words(text: str) -> bool:
     """A job title standing alone (`Controller`, `Chairwoman`, `Chief Executive Officer`) is no name."""
     if any(c.isdigit() for c in text):
         return False  # `VP-315` is a product code
-    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    words = _lower_words(text)
     return any(w in ROLE_WORDS for w in words) and all(w in ROLE_WORDS or w in TITLE_FILLERS for w in words)
 
 
 def _only_degrees(text: str) -> bool:
-    words = re.findall(r"[A-Za-z]+", text.replace(".", ""))
-    return bool(words) and all(w.lower() in DEGREES for w in words)
+    words = _lower_words(text.replace(".", ""))
+    return bool(words) and all(w in DEGREES for w in words)
+
+
+def _lower_words(text: str) -> List[str]:
+    return [w.lower() for w in WORD.findall(text)]
 
 
 def _has_alnum(text: str) -> bool:

@@ -16,6 +16,8 @@ from spacy.util import registry
 from thinc.api import Maxout, Model, chain, concatenate, with_array
 from thinc.types import Floats2d
 
+from ...data.lexicon import lexicon_lines
+
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 INN_STEMS: Tuple[str, ...] = (
@@ -81,19 +83,11 @@ def load_lexicons(directory: Optional[str] = None) -> Dict[str, FrozenSet[str]]:
     lexicons: Dict[str, FrozenSet[str]] = {}
     for key in ("drugs", "partners", "targets", "first_names"):
         words: set = set()
-        path = base / f"{key}.txt"
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                line = line.strip()
-                if line and not line.startswith("#"):
-                    # every word of a multi-word name marks a token as a likely part of such a name
-                    words.update(w.lower() for w in re.split(r"[\s/]+", line) if len(w) > 1 and not w.isdigit())
+        for line in lexicon_lines(base / f"{key}.txt"):
+            # every word of a multi-word name marks a token as a likely part of such a name
+            words.update(w.lower() for w in re.split(r"[\s/]+", line) if len(w) > 1 and not w.isdigit())
         lexicons[key] = frozenset(words)
-    path = base / "non_entities.txt"
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    lexicons["non_entities"] = frozenset(
-        line.strip().lower() for line in lines if line.strip() and not line.startswith("#") and " " not in line.strip()
-    )
+    lexicons["non_entities"] = frozenset(line.lower() for line in lexicon_lines(base / "non_entities.txt") if " " not in line)
     return lexicons
 
 
