@@ -61,3 +61,52 @@ def test_event_arguments_drop_triggers_without_product_or_party(blank_nlp):
     off = blank_nlp.add_pipe("immunoextract_event_arguments", name="off", config={"require_argument": False})
     doc.spans["events"] = SpanGroup(doc, name="events", spans=[doc[3:4]])
     assert len(off(doc).spans["events"]) == 1
+
+
+def test_event_arguments_can_require_a_product_for_some_types_and_drop_their_arguments(blank_nlp):
+    from immunoextract.data.extensions import install_extensions
+
+    install_extensions()
+    text = "Acme initiated a trial of AB-1. Zeta announced its intention to sell. Acme licensed rights to Zeta."
+    doc = _doc_with_events(blank_nlp, text, [("initiated a trial", "CLINICAL"), ("announced its intention", "CLINICAL"),
+                                             ("licensed rights", "LICENSE")])
+    span = {s.text: [s.start_char, s.end_char] for s in doc.spans["events"]}
+    at = lambda word, nth=0: [text.index(word) if nth == 0 else text.rindex(word), (text.index(word) if nth == 0 else text.rindex(word)) + len(word)]  # noqa: E731
+    doc._.relations = [
+        {"head": span["initiated a trial"], "tail": at("AB-1"), "label": "PRODUCT", "score": 0.9},
+        {"head": span["initiated a trial"], "tail": at("Acme"), "label": "PARTY", "score": 0.8},
+        {"head": span["announced its intention"], "tail": at("Zeta"), "label": "PARTY", "score": 0.7},
+        {"head": span["licensed rights"], "tail": at("Zeta", 1), "label": "PARTY", "score": 0.6},
+    ]
+    component = blank_nlp.add_pipe("immunoextract_event_arguments", config={"product_required": ["CLINICAL", "REGULATORY"]})
+    doc = component(doc)
+    # a company-only CLINICAL trigger goes, with its PARTY; a company-only LICENSE stays
+    assert [s.text for s in doc.spans["events"]] == ["initiated a trial", "licensed rights"]
+    assert [r["score"] for r in doc._.relations] == [0.9, 0.8, 0.6]
+    import pytest
+
+    from immunoextract.errors import InputError
+
+    with pytest.raises(InputError, match="CLINICAL_TRIAL is not an event type"):
+        blank_nlp.add_pipe("immunoextract_event_arguments", name="bad", config={"product_required": ["CLINICAL_TRIAL"]})
+
+
+def test_trigger_categorizer_scales_the_no_trigger_probability_at_prediction(blank_nlp):
+    import pytest
+    from thinc.api import NumpyOps
+
+    from immunoextract.errors import InputError
+
+    events = blank_nlp.add_pipe("immunoextract_triggers", name="events")
+    events.add_label("CLINICAL")
+    events.add_label("LICENSE")
+    doc = blank_nlp.make_doc("Acme initiated a trial and licensed rights")
+    indices = NumpyOps().asarray2i([[1, 2], [5, 6]])
+    # columns: CLINICAL, LICENSE, no trigger
+    scores = numpy.asarray([[0.40, 0.05, 0.55], [0.10, 0.20, 0.70]], dtype="f")
+    assert list(events._make_span_group_singlelabel(doc, indices, scores, allow_overlap=False)) == []
+    events.negative_scale = 0.5
+    found = events._make_span_group_singlelabel(doc, indices, scores, allow_overlap=False)
+    assert [(s.text, s.label_) for s in found] == [("initiated", "CLINICAL")]  # 0.275 < 0.40; 0.35 > 0.20
+    with pytest.raises(InputError, match="negative_scale"):
+        blank_nlp.add_pipe("immunoextract_triggers", name="bad", config={"negative_scale": 0.0})
