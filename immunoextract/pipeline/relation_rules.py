@@ -7,29 +7,62 @@ and every such pair is DEVELOPS in the corpus (17 of 17) and in `../shared/dev` 
 relation model, which sees the pair as two pooled spans and the one bracket between them,
 wrote 2 of those 9. This rule writes the rest; it runs before `immunoextract_relation_closure`,
 which then copies each to the pair's other co-mentions.
+
+`coordinated_lists` copies a relation across a coordinated list of names: "multi-target
+agreements with Genentech, Abgenix, and Millennium" names three partners of ImmunoGen, and
+a relation the model found to one of them holds for all. The corpus's gold agrees for
+DEVELOPS in 161 of 208 lists, PRODUCT in 34 of 43, PARTNER_OF in 57 of 82 (the others are
+lists whose members play different parts); `../shared/dev`: 12 of 16. A list is two or more
+mentions of one label separated only by commas, `and`, `or`, `as well as` or `&`, each
+perhaps followed by a parenthesis without a mention in it (`Millennium (Cambridge, MA), and
+Genentech`); aliases (heads of ALIAS_OF) are skipped, and a parenthesis holding a product
+(`Boehringer Ingelheim (bivatuzumab mertansine), Millennium (MLN2704)`) pairs each partner with its
+own product instead (see `coordinated_lists`).
 """
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data.extensions import install_extensions
+from ..data.schema import EVENT_ARGUMENT_LABELS, SYMMETRIC_RELATIONS
+from ..errors import InputError
 
 OPENING_BRACKET = re.compile(r"\s*\(\s*")
+# what may stand between two members of a coordinated list: a parenthesis after the first, then a separator
+LIST_SEPARATOR = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*(?:,|;|&|,?\s+(?:and|or|as well as))\s*", re.S)
+COPYABLE_LABELS = ("LICENSED_TO", "DEVELOPS", "HAS_ANTIBODY", "HAS_PAYLOAD", "TARGETS", "OFFICER_OF", "PARTNER_OF", "PRODUCT", "PARTY")
+Offsets = Tuple[int, int]
 
 
 class RelationRules:
-    """Write DEVELOPS from a PARTNER to the DRUG that opens the parenthesis right after it."""
+    """Write DEVELOPS from a PARTNER to the DRUG that opens the parenthesis right after it, and
+    copy the relations of `coordinated_lists` labels to every member of a coordinated list."""
 
-    def __init__(self, name: str = "relation_rules", *, partner_product_parentheses: bool = True) -> None:
+    def __init__(
+        self,
+        name: str = "relation_rules",
+        *,
+        partner_product_parentheses: bool = True,
+        coordinated_lists: Sequence[str] = (),
+    ) -> None:
+        unknown = sorted(set(coordinated_lists) - set(COPYABLE_LABELS))
+        if unknown:
+            raise InputError(f"[{name}] coordinated_lists: {', '.join(unknown)} cannot be copied; choose from {', '.join(COPYABLE_LABELS)}")
         install_extensions()
         self.name = name
         self.partner_product_parentheses = partner_product_parentheses
+        self.coordinated_lists = frozenset(coordinated_lists)
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self.partner_product_parentheses:
-            return doc
+        if self.partner_product_parentheses:
+            self._partner_product_parentheses(doc)
+        if self.coordinated_lists:
+            self._copy_across_lists(doc)
+        return doc
+
+    def _partner_product_parentheses(self, doc: Doc) -> None:
         ents = list(doc.ents)
         scores: Optional[List[float]] = doc._.entity_scores
         relations = list(doc._.relations or [])
@@ -51,15 +84,68 @@ class RelationRules:
             added.append({"head": list(head), "tail": list(tail), "label": "DEVELOPS", "score": score})
         if added:
             doc._.relations = relations + added
-        return doc
+
+    def _copy_across_lists(self, doc: Doc) -> None:
+        relations = list(doc._.relations or [])
+        lists = coordinated_lists(doc, {tuple(r["head"]) for r in relations if r["label"] == "ALIAS_OF"})
+        if not lists:
+            return
+        written = {(tuple(r["head"]), r["label"], tuple(r["tail"])) for r in relations}
+        added: List[Dict[str, object]] = []
+
+        def add(head: Offsets, label: str, tail: Offsets, score: object) -> None:
+            if (head, label, tail) in written or (label in SYMMETRIC_RELATIONS and (tail, label, head) in written):
+                return
+            written.add((head, label, tail))
+            added.append({"head": list(head), "tail": list(tail), "label": label, "score": score})
+
+        for members in lists:
+            inside = set(members)
+            for rel in relations:
+                if rel["label"] not in self.coordinated_lists:
+                    continue
+                head, tail = tuple(rel["head"]), tuple(rel["tail"])
+                if tail in inside and head not in inside:
+                    for member in members:
+                        add(head, rel["label"], member, rel.get("score"))
+                elif head in inside and tail not in inside and rel["label"] not in EVENT_ARGUMENT_LABELS:
+                    for member in members:
+                        add(member, rel["label"], tail, rel.get("score"))
+        if added:
+            doc._.relations = relations + added
+
+
+def coordinated_lists(doc: Doc, aliases: Set[Offsets] = frozenset()) -> List[List[Offsets]]:
+    """The coordinated lists of `doc.ents`: runs of two or more consecutive mentions of one label joined
+    only by LIST_SEPARATOR, as (start_char, end_char) in text order; mentions in `aliases` are skipped.
+
+    A parenthesis that holds a mention of its own breaks the run: in `Boehringer Ingelheim (bivatuzumab
+    mertansine), Millennium (MLN2704)` each partner has its own product, and copying DEVELOPS across the
+    list wrote 11 wrong facts on `../shared/dev`.
+    """
+    ents = [e for e in doc.ents if (e.start_char, e.end_char) not in aliases]
+    lists: List[List[Offsets]] = []
+    run = ents[:1]
+    for previous, ent in zip(ents, ents[1:]):
+        if ent.label_ == previous.label_ and LIST_SEPARATOR.fullmatch(doc.text[previous.end_char : ent.start_char]):
+            run.append(ent)
+            continue
+        if len(run) > 1:
+            lists.append([(e.start_char, e.end_char) for e in run])
+        run = [ent]
+    if len(run) > 1:
+        lists.append([(e.start_char, e.end_char) for e in run])
+    return lists
 
 
 @Language.factory(
     "immunoextract_relation_rules",
     assigns=["doc._.relations"],
     requires=["doc.ents"],
-    default_config={"partner_product_parentheses": True},
+    default_config={"partner_product_parentheses": True, "coordinated_lists": []},
 )
-def make_relation_rules(nlp: Language, name: str, partner_product_parentheses: bool) -> RelationRules:
+def make_relation_rules(
+    nlp: Language, name: str, partner_product_parentheses: bool, coordinated_lists: List[str]
+) -> RelationRules:
     """Create an `immunoextract_relation_rules` component (see `RelationRules`)."""
-    return RelationRules(name, partner_product_parentheses=partner_product_parentheses)
+    return RelationRules(name, partner_product_parentheses=partner_product_parentheses, coordinated_lists=coordinated_lists)
