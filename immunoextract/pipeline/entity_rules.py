@@ -19,6 +19,9 @@ statistics. The rules, each switchable in the config:
 - `drop_common_words`: a mention made only of ordinary words (`Supply`, `Extended`,
   `BUT`, `Investment Community`; the `common_words.txt` list, see `data/lexicon.py`) is removed,
   unless it holds a company word (`Plasma Therapeutics`) or follows a title (`Dr. Young`);
+- `drop_filing_words`: the same for PARTNER and OFFICER mentions, with the wider vocabulary of
+  real filings (`filing_words.txt`: `Additionally`, `Division`, `Professor`); DRUG and TARGET
+  mentions keep the corpus list only, since filings write drug and target names in lower case;
 - `propagate_surnames`: a later mention of an officer by surname alone (`Dr. Hollander earned`)
   is an OFFICER too (schema v1.1), when the recognizer found the full name in the same piece.
 """
@@ -85,6 +88,12 @@ def load_common_words(directory: Optional[str] = None) -> FrozenSet[str]:
     return read_word_list(Path(directory or RESOURCES / "lexicon") / "common_words.txt")
 
 
+@lru_cache(maxsize=4)
+def load_filing_words(directory: Optional[str] = None) -> FrozenSet[str]:
+    """The `filing_words.txt` list (see `data/lexicon.py`)."""
+    return read_word_list(Path(directory or RESOURCES / "lexicon") / "filing_words.txt")
+
+
 def _names_bank_or_law_firm(span: Span) -> bool:
     """A PARTNER that is a bank, broker, investor or law firm by its own name (`J.P. Morgan Securities Inc.`,
     `Duane Morris LLP`): the schema's PARTNER excludes them; no drug company carries these words."""
@@ -117,7 +126,7 @@ class EntityRules:
 
     def __init__(self, name: str = "entity_rules", *, vote_labels: bool = True, drop_non_entities: bool = True,
                  drop_patterns: bool = True, propagate_surnames: bool = True, drop_common_words: bool = True,
-                 lexicon_dir: Optional[str] = None) -> None:
+                 drop_filing_words: bool = True, lexicon_dir: Optional[str] = None) -> None:
         install_extensions()
         self.name = name
         self.vote_labels = vote_labels
@@ -126,6 +135,8 @@ class EntityRules:
         self.propagate_surnames = propagate_surnames
         self.non_entities = load_non_entities(lexicon_dir) if drop_non_entities else frozenset()
         self.common_words = load_common_words(lexicon_dir) if drop_common_words else frozenset()
+        # PARTNER and OFFICER mentions are checked against both lists
+        self.name_words = (load_filing_words(lexicon_dir) if drop_filing_words else frozenset()) | self.common_words
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
@@ -176,7 +187,8 @@ class EntityRules:
         after_title = span.label_ == "OFFICER" and span.start > 0 and span.doc[span.start - 1].lower_ in TITLES
         if self.drop_non_entities and not after_title and normalize_name(text) in self.non_entities:
             return True  # `Mr. London` is a person, `London` alone a place
-        if self.common_words and not after_title and only_common_words(text, self.common_words, COMPANY_NAME_WORDS):
+        vocabulary = self.name_words if span.label_ in ("PARTNER", "OFFICER") else self.common_words
+        if vocabulary and not after_title and only_common_words(text, vocabulary, COMPANY_NAME_WORDS):
             return True
         if self.drop_patterns and (_only_degrees(text) or _only_role_words(text) or _names_bank_or_law_firm(span)):
             return True
@@ -223,10 +235,12 @@ class EntityRules:
     assigns=["doc.ents", "doc._.entity_scores"],
     requires=["doc.ents"],
     default_config={"vote_labels": True, "drop_non_entities": True, "drop_patterns": True, "propagate_surnames": True,
-                    "drop_common_words": True, "lexicon_dir": None},
+                    "drop_common_words": True, "drop_filing_words": True, "lexicon_dir": None},
 )
 def make_entity_rules(nlp: Language, name: str, vote_labels: bool, drop_non_entities: bool, drop_patterns: bool,
-                      propagate_surnames: bool, drop_common_words: bool, lexicon_dir: Optional[str]) -> EntityRules:
+                      propagate_surnames: bool, drop_common_words: bool, drop_filing_words: bool,
+                      lexicon_dir: Optional[str]) -> EntityRules:
     return EntityRules(name, vote_labels=vote_labels, drop_non_entities=drop_non_entities,
                        drop_patterns=drop_patterns, propagate_surnames=propagate_surnames,
-                       drop_common_words=drop_common_words, lexicon_dir=lexicon_dir)
+                       drop_common_words=drop_common_words, drop_filing_words=drop_filing_words,
+                       lexicon_dir=lexicon_dir)

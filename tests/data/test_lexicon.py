@@ -2,7 +2,7 @@
 from typer.testing import CliRunner
 
 from immunoextract.cli import app
-from immunoextract.data.lexicon import common_words, only_common_words, read_word_list, write_word_list
+from immunoextract.data.lexicon import common_words, filing_words, only_common_words, overlapping, read_word_list, shingles, write_word_list
 from immunoextract.data.schema import Document, Entity, write_jsonl
 
 
@@ -50,3 +50,43 @@ def test_word_list_round_trips_and_the_cli_rebuilds_it(tmp_path):
     result = CliRunner().invoke(app, ["annotations", "common-words", str(tmp_path / "corpus.jsonl"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert read_word_list(out) == common_words(DOCS, min_count=2)
+
+
+def test_filing_words_are_lower_case_words_of_several_filings_that_the_corpus_never_uses_as_a_name():
+    texts = ["Additionally, the division grew; ketamine sales rose.",
+             "The division and the clinics; additionally ketamine.",
+             "Additionally the division, clinics and ketamine supply."]
+    words = filing_words(texts, DOCS, min_documents=3)
+    assert "division" in words  # lower case in all three
+    assert "additionally" not in words  # lower case in only one
+    assert "clinics" not in words and "clinics" in filing_words(texts, DOCS, min_documents=2)
+    assert "ketamine" not in words  # a DRUG mention in the corpus
+    assert "supply" in filing_words(texts + ["the supply"], DOCS, min_documents=2)  # inside a PARTNER name only
+
+
+def test_a_filing_that_shares_text_with_an_evaluation_set_is_left_out():
+    held = "Acme Corp today announced that the Phase 2 trial of AB-1 in adults with severe gout met its primary endpoint"
+    assert overlapping(held + " and more.", shingles(held), floor=3)
+    boilerplate = "This press release contains forward-looking statements within the meaning of the act"
+    assert not overlapping("Zeta reports data. " + boilerplate, shingles(boilerplate + " and other words"), floor=10)
+
+
+def test_the_cli_rebuilds_the_filing_words_and_names_a_bad_line(tmp_path):
+    filings = tmp_path / "filings.jsonl"
+    filings.write_text("".join('{"id": "%d", "text": "the division grew additionally"}\n' % i for i in range(3)))
+    write_jsonl(DOCS, tmp_path / "corpus.jsonl")
+    out = tmp_path / "filing.txt"
+    result = CliRunner().invoke(app, ["annotations", "filing-words", str(filings), "-a", str(tmp_path / "corpus.jsonl"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {"division", "additionally", "grew"} <= read_word_list(out)
+    # an evaluation set that holds the same text keeps every filing out
+    held = tmp_path / "held.jsonl"
+    shared = " ".join(f"word{i}" for i in range(30)) + " the division grew additionally"
+    write_jsonl([Document(id="h", text=shared)], held)
+    filings.write_text("".join('{"id": "%d", "text": "%s"}\n' % (i, shared) for i in range(3)))
+    result = CliRunner().invoke(app, ["annotations", "filing-words", str(filings), "-a", str(tmp_path / "corpus.jsonl"), "-x", str(held), "-o", str(out)])
+    assert result.exit_code == 0 and "3 left out" in " ".join(result.output.split())
+    assert read_word_list(out) == frozenset()
+    filings.write_text('{"id": "1", "text": "fine"}\n{"id": "2"}\n')
+    result = CliRunner().invoke(app, ["annotations", "filing-words", str(filings), "-a", str(tmp_path / "corpus.jsonl"), "-o", str(out)])
+    assert result.exit_code == 1 and f"{filings}:2" in result.output and "text" in result.output

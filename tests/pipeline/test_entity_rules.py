@@ -3,7 +3,8 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from immunoextract.pipeline.entity_rules import load_common_words, load_non_entities
+from immunoextract.data.lexicon import only_common_words
+from immunoextract.pipeline.entity_rules import COMPANY_NAME_WORDS, load_common_words, load_non_entities
 
 
 def _doc_with_ents(nlp, text, spans, scores=None):
@@ -111,8 +112,36 @@ def test_rules_drop_mentions_made_only_of_common_words(blank_nlp):
                                            ("Plasma", "OFFICER", 1)])
     # vocabulary goes; a company word keeps `Plasma Therapeutics`, a title keeps `Dr. Plasma`
     assert [e.text for e in rules(doc).ents] == ["Acme", "AB-1", "Young", "Plasma Therapeutics", "Plasma"]
-    off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off", config={"vote_labels": False, "drop_common_words": False})
+    off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off",
+                             config={"vote_labels": False, "drop_common_words": False, "drop_filing_words": False})
     assert [e.text for e in off(_doc_with_ents(blank_nlp, text, [("Supply", "PARTNER", 0)])).ents] == ["Supply"]
+
+
+def test_filing_words_drop_partner_and_officer_mentions_only(tmp_path, blank_nlp):
+    (tmp_path / "common_words.txt").write_text("supply\n")
+    (tmp_path / "filing_words.txt").write_text("# header\nadditionally\ndivision\nplasma\n")
+    config = {"vote_labels": False, "lexicon_dir": str(tmp_path)}
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config=config)
+    text = "Additionally, Acme named Division head Ann Lee. Division is a drug; Supply rose; Plasma Pharma AG signed."
+    spans = [("Additionally", "PARTNER", 0), ("Acme", "PARTNER", 0), ("Division", "OFFICER", 0), ("Ann Lee", "OFFICER", 0),
+             ("Division", "DRUG", 1), ("Supply", "DRUG", 0), ("Plasma Pharma AG", "PARTNER", 0)]
+    # a DRUG is checked against the corpus list only (filings write drug names in lower case)
+    assert [e.text for e in rules(_doc_with_ents(blank_nlp, text, spans)).ents] == ["Acme", "Ann Lee", "Division", "Plasma Pharma AG"]
+    off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off", config={**config, "drop_filing_words": False})
+    assert [e.text for e in off(_doc_with_ents(blank_nlp, text, spans)).ents] == [
+        "Additionally", "Acme", "Division", "Ann Lee", "Division", "Plasma Pharma AG"]
+
+
+def test_shipped_filing_words_hold_no_name_of_the_schema_examples():
+    from immunoextract.pipeline.entity_rules import load_filing_words
+
+    words = load_filing_words()
+    assert {"additionally", "division"} <= words
+    names = ["cantuzumab", "mertansine", "huc242", "canag", "immunogen", "genentech", "glaxosmithkline", "mitchel",
+             "sayare", "trastuzumab", "maytansine", "ketamine", "british", "millennium", "abgenix"]
+    assert not words & set(names)
+    # `biotech` is vocabulary, but a company word keeps `British Biotech` a name
+    assert only_common_words("British Biotech", words | {"british"}, COMPANY_NAME_WORDS) is False
 
 
 def test_common_words_hold_no_name_of_the_schema_examples():
