@@ -32,6 +32,8 @@ from ..errors import InputError
 OPENING_BRACKET = re.compile(r"\s*\(\s*")
 # what may stand between two members of a coordinated list: a parenthesis after the first, then a separator
 LIST_SEPARATOR = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*(?:,|;|&|,?\s+(?:and|or|as well as))\s*", re.S)
+# a product code in that parenthesis (`Millennium (MLN591DM1) and Boehringer Ingelheim`) pairs, like a mention
+PRODUCT_CODE = re.compile(r"\b(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 COPYABLE_LABELS = ("LICENSED_TO", "DEVELOPS", "HAS_ANTIBODY", "HAS_PAYLOAD", "TARGETS", "OFFICER_OF", "PARTNER_OF", "PRODUCT", "PARTY")
 Offsets = Tuple[int, int]
 
@@ -119,15 +121,16 @@ def coordinated_lists(doc: Doc, aliases: Set[Offsets] = frozenset()) -> List[Lis
     """The coordinated lists of `doc.ents`: runs of two or more consecutive mentions of one label joined
     only by LIST_SEPARATOR, as (start_char, end_char) in text order; mentions in `aliases` are skipped.
 
-    A parenthesis that holds a mention of its own breaks the run: in `Boehringer Ingelheim (bivatuzumab
-    mertansine), Millennium (MLN2704)` each partner has its own product, and copying DEVELOPS across the
-    list wrote 11 wrong facts on `../shared/dev`.
+    A parenthesis that holds a mention of its own, or a product code the recognizer missed, breaks the run:
+    in `Boehringer Ingelheim (bivatuzumab mertansine), Millennium (MLN2704)` each partner has its own
+    product, and copying DEVELOPS across the list wrote 11 wrong facts on `../shared/dev`.
     """
     ents = [e for e in doc.ents if (e.start_char, e.end_char) not in aliases]
     lists: List[List[Offsets]] = []
     run = ents[:1]
     for previous, ent in zip(ents, ents[1:]):
-        if ent.label_ == previous.label_ and LIST_SEPARATOR.fullmatch(doc.text[previous.end_char : ent.start_char]):
+        between = doc.text[previous.end_char : ent.start_char]
+        if ent.label_ == previous.label_ and LIST_SEPARATOR.fullmatch(between) and not PRODUCT_CODE.search(between):
             run.append(ent)
             continue
         if len(run) > 1:

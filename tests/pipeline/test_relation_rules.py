@@ -47,11 +47,12 @@ def test_relation_rules_can_be_switched_off(blank_nlp):
 
 def test_a_relation_to_one_member_of_a_coordinated_list_is_copied_to_every_member(blank_nlp):
     text = ("Acme has agreements with Genentech, Abgenix, and Millennium (MLN-1). "
-            "Zeta and Wyeth signed. Beta (Basel), Gamma or Delta, Inc. work on AB-3; Eta (AB-4) and Theta (AB-5).")
+            "Zeta and Wyeth signed. Beta (Basel), Gamma or Delta, Inc. work on AB-3; Eta (AB-4) and Theta (AB-5). "
+            "Iota (IO-7) and Kappa develop AB-6.")
     mentions = [("Acme", "PARTNER"), ("Genentech", "PARTNER"), ("Abgenix", "PARTNER"), ("Millennium", "PARTNER"),
                 ("MLN-1", "DRUG"), ("Zeta", "PARTNER"), ("Wyeth", "PARTNER"), ("Beta", "PARTNER"),
                 ("Gamma", "PARTNER"), ("Delta, Inc.", "PARTNER"), ("AB-3", "DRUG"), ("Eta", "PARTNER"), ("AB-4", "DRUG"),
-                ("Theta", "PARTNER"), ("AB-5", "DRUG")]
+                ("Theta", "PARTNER"), ("AB-5", "DRUG"), ("Iota", "PARTNER"), ("Kappa", "PARTNER"), ("AB-6", "DRUG")]
     doc = _doc(blank_nlp, text, mentions)
     doc._.relations = [
         {"head": _at(text, "Genentech"), "tail": _at(text, "Acme"), "label": "PARTNER_OF", "score": 0.8},
@@ -59,13 +60,15 @@ def test_a_relation_to_one_member_of_a_coordinated_list_is_copied_to_every_membe
         {"head": _at(text, "Zeta"), "tail": _at(text, "Wyeth"), "label": "PARTNER_OF", "score": 0.9},
         {"head": _at(text, "Acme"), "tail": _at(text, "MLN-1"), "label": "TARGETS", "score": 0.5},
         {"head": _at(text, "Eta"), "tail": _at(text, "AB-4"), "label": "DEVELOPS", "score": 0.7},
+        {"head": _at(text, "Kappa"), "tail": _at(text, "AB-6"), "label": "DEVELOPS", "score": 0.7},
     ]
     rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={
         "partner_product_parentheses": False, "coordinated_lists": ["DEVELOPS", "PRODUCT", "PARTNER_OF"]})
-    added = [(text[r["head"][0]:r["head"][1]], r["label"], text[r["tail"][0]:r["tail"][1]], r["score"]) for r in rules(doc)._.relations[5:]]
+    added = [(text[r["head"][0]:r["head"][1]], r["label"], text[r["tail"][0]:r["tail"][1]], r["score"]) for r in rules(doc)._.relations[6:]]
     # Acme's partner Genentech heads a list, so Abgenix and Millennium are Acme's partners too (either direction is
     # one PARTNER_OF); Gamma's DEVELOPS goes to Beta and Delta, Inc.; two partners of one list stay as they are,
-    # and `Eta (AB-4) and Theta (AB-5)` pairs each partner with its own product: no list
+    # and `Eta (AB-4) and Theta (AB-5)` pairs each partner with its own product: no list; nor does a product code
+    # the recognizer missed (`Iota (IO-7) and Kappa`)
     assert added == [
         ("Abgenix", "PARTNER_OF", "Acme", 0.8), ("Millennium", "PARTNER_OF", "Acme", 0.8),
         ("Beta", "DEVELOPS", "AB-3", 0.6), ("Delta, Inc.", "DEVELOPS", "AB-3", 0.6),
