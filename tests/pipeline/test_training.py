@@ -59,3 +59,28 @@ def test_training_extract_writes_valid_jsonl_with_source_offsets(tiny_model, tmp
     assert docs and all(d.text in raw for d in docs)
     for line in out.read_text().splitlines():
         assert set(json.loads(line)["facts"]) == {"entities", "relations", "events"}
+
+
+@pytest.mark.slow
+def test_pretrained_tok2vec_weights_are_loaded_by_training(tmp_path):
+    """`spacy pretrain` on raw text, then `--paths.init_tok2vec`: spaCy reads the weights only when the config's
+    [pretraining] section is filled in, and says nothing when it is not."""
+    from spacy.training.initialize import init_nlp
+    from spacy.training.pretrain import get_tok2vec_ref
+    from spacy.util import load_config
+
+    texts = ["Acme Bio licensed AB-101 to Zeta Pharma AG in 2020.", "Zeta initiated a Phase 2 trial of AB-101 in gout."]
+    raw = tmp_path / "raw.jsonl"
+    raw.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts * 20))
+    small = ["--components.tok2vec.model.encode.width", "32", "--components.tok2vec.model.encode.depth", "1"]
+    cmd = [sys.executable, "-m", "spacy", "pretrain", str(ROOT / "configs" / "cpu.cfg"), str(tmp_path / "pt"),
+           "--paths.raw_text", str(raw), "--pretraining.max_epochs", "1", *small]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    weights = tmp_path / "pt" / "model0.bin"
+    overrides = {"paths.train": str(ROOT / "annotations" / "dev.jsonl"), "paths.dev": str(ROOT / "annotations" / "dev.jsonl"),
+                 "corpora.train.limit": 2, "paths.init_tok2vec": str(weights),
+                 "components.tok2vec.model.encode.width": 32, "components.tok2vec.model.encode.depth": 1}
+    config = load_config(ROOT / "configs" / "cpu.cfg", overrides=overrides, interpolate=False)
+    nlp = init_nlp(config)
+    assert get_tok2vec_ref(nlp, config.interpolate()["pretraining"]).to_bytes() == weights.read_bytes()
