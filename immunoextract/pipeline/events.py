@@ -10,6 +10,7 @@ the categorizer scores (and so its cost) while keeping 98% of the corpus trigger
 `immunoextract_triggers` is spaCy's `spancat_singlelabel` with one inference setting more,
 `negative_scale` (see `TriggerCategorizer`); its weights and training are spaCy's own.
 """
+import re
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 import numpy
@@ -162,6 +163,8 @@ def make_trigger_categorizer(
 # "a partner that would initiate"); the schema's "hypothetical or conditional" non-events
 CONDITIONAL_WORDS = frozenset("if unless whether may might could would should".split())
 CLAUSE_ENDS = frozenset(".;:!?")
+# corporate transactions the schema's v1 does not annotate as events, nor as PARTNER_OF
+MERGER_WORDS = re.compile(r"\b(?:merg(?:er|ers|ed|e|es|ing)|acquisitions?|tender offers?|takeovers?|buy-?outs?)\b", re.I)
 BEFORE_A_MONTH = frozenset("in of on since until by from early late mid during".split())
 
 
@@ -199,25 +202,38 @@ def keep_spans(doc: Doc, spans_key: str, keep: List[int]) -> None:
 
 
 class EventRules:
-    """Drop the event triggers that stand in a conditional clause.
+    """Drop the event triggers that stand in a conditional clause, or that name a merger.
 
     The schema counts only what happened or was decided: "rights would be returned",
     "we may license" and "If X exercises its option" are not events. In the corpus 21 of
     1,980 triggers (1%) have a conditional word earlier in their clause, in `../shared/dev`
     2 of 132; the categorizer, which sees a few words around each candidate, put one there
     in 10 of the 106 triggers it wrote on `../shared/dev`.
+
+    With `drop_mergers`, a trigger whose words name a merger, an acquisition, a tender offer or
+    a takeover goes too: the schema's v1 has no such events ("entered into a definitive merger
+    agreement" is no LICENSE). `acquired` alone stays, since "acquired exclusive rights" is a licence.
     """
 
-    def __init__(self, name: str = "event_rules", *, spans_key: str = "events", drop_conditional: bool = True) -> None:
+    def __init__(
+        self, name: str = "event_rules", *, spans_key: str = "events", drop_conditional: bool = True, drop_mergers: bool = False
+    ) -> None:
         self.name = name
         self.spans_key = spans_key
         self.drop_conditional = drop_conditional
+        self.drop_mergers = drop_mergers
 
     def __call__(self, doc: Doc) -> Doc:
         group = doc.spans.get(self.spans_key)
-        if not self.drop_conditional or group is None or not len(group):
+        if not (self.drop_conditional or self.drop_mergers) or group is None or not len(group):
             return doc
-        keep_spans(doc, self.spans_key, [i for i, span in enumerate(group) if not is_conditional(doc, span.start)])
+
+        def keep(span) -> bool:
+            if self.drop_conditional and is_conditional(doc, span.start):
+                return False
+            return not (self.drop_mergers and MERGER_WORDS.search(span.text))
+
+        keep_spans(doc, self.spans_key, [i for i, span in enumerate(group) if keep(span)])
         return doc
 
 
@@ -225,11 +241,11 @@ class EventRules:
     "immunoextract_event_rules",
     assigns=["doc.spans"],
     requires=["doc.spans"],
-    default_config={"spans_key": "events", "drop_conditional": True},
+    default_config={"spans_key": "events", "drop_conditional": True, "drop_mergers": False},
 )
-def make_event_rules(nlp: Language, name: str, spans_key: str, drop_conditional: bool) -> EventRules:
+def make_event_rules(nlp: Language, name: str, spans_key: str, drop_conditional: bool, drop_mergers: bool) -> EventRules:
     """Create an `immunoextract_event_rules` component (see `EventRules`)."""
-    return EventRules(name, spans_key=spans_key, drop_conditional=drop_conditional)
+    return EventRules(name, spans_key=spans_key, drop_conditional=drop_conditional, drop_mergers=drop_mergers)
 
 
 class EventArguments:

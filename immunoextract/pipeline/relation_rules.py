@@ -18,6 +18,11 @@ perhaps followed by a parenthesis without a mention in it (`Millennium (Cambridg
 Genentech`); aliases (heads of ALIAS_OF) are skipped, and a parenthesis holding a product
 (`Boehringer Ingelheim (bivatuzumab mertansine), Millennium (MLN2704)`) pairs each partner with its
 own product instead (see `coordinated_lists`).
+
+`drop_merger_partners` removes PARTNER_OF between two organisations named in a sentence that
+speaks of a merger, an acquisition, a tender offer or a takeover and of no licence, collaboration,
+partnership, alliance or joint venture: the schema's v1 gives mergers and acquisitions no PARTNER_OF
+("American Home Products and American Cyanamid ... entered into a definitive merger agreement").
 """
 import re
 from typing import Dict, List, Optional, Sequence, Set, Tuple
@@ -28,11 +33,15 @@ from spacy.tokens import Doc
 from ..data.extensions import install_extensions
 from ..data.schema import EVENT_ARGUMENT_LABELS, SYMMETRIC_RELATIONS
 from ..errors import InputError
+from ..ml.models.relations import sentence_ids
+from .events import MERGER_WORDS
 
 OPENING_BRACKET = re.compile(r"\s*\(\s*")
 # what may stand between two members of a coordinated list: a parenthesis after the first, then a separator
 LIST_SEPARATOR = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*(?:,|;|&|,?\s+(?:and|or|as well as))\s*", re.S)
 # a product code in that parenthesis (`Millennium (MLN591DM1) and Boehringer Ingelheim`) pairs, like a mention
+# words of the deals that do give PARTNER_OF; a merger sentence that also names one keeps its PARTNER_OF
+DEAL_WORDS = re.compile(r"\b(?:licen[cs]\w*|collaborat\w*|partner\w*|co-?develop\w*|co-?promot\w*|alliances?|joint ventures?)\b", re.I)
 PRODUCT_CODE = re.compile(r"\b(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 COPYABLE_LABELS = ("LICENSED_TO", "DEVELOPS", "HAS_ANTIBODY", "HAS_PAYLOAD", "TARGETS", "OFFICER_OF", "PARTNER_OF", "PRODUCT", "PARTY")
 Offsets = Tuple[int, int]
@@ -48,6 +57,7 @@ class RelationRules:
         *,
         partner_product_parentheses: bool = True,
         coordinated_lists: Sequence[str] = (),
+        drop_merger_partners: bool = False,
     ) -> None:
         unknown = sorted(set(coordinated_lists) - set(COPYABLE_LABELS))
         if unknown:
@@ -56,13 +66,38 @@ class RelationRules:
         self.name = name
         self.partner_product_parentheses = partner_product_parentheses
         self.coordinated_lists = frozenset(coordinated_lists)
+        self.drop_merger_partners = drop_merger_partners
 
     def __call__(self, doc: Doc) -> Doc:
         if self.partner_product_parentheses:
             self._partner_product_parentheses(doc)
         if self.coordinated_lists:
             self._copy_across_lists(doc)
+        if self.drop_merger_partners:
+            self._drop_merger_partners(doc)
         return doc
+
+    def _drop_merger_partners(self, doc: Doc) -> None:
+        relations = doc._.relations or []
+        if not any(r["label"] == "PARTNER_OF" for r in relations):
+            return
+        sentences = sentence_ids(doc)
+        token_at = {token.idx: token.i for token in doc}
+        texts: Dict[int, List[str]] = {}
+        for token in doc:
+            texts.setdefault(sentences[token.i], []).append(token.text_with_ws)
+        merger_only = {
+            i for i, words in texts.items()
+            if MERGER_WORDS.search("".join(words)) and not DEAL_WORDS.search("".join(words))
+        }
+        if not merger_only:
+            return
+
+        def in_merger_sentence(rel: Dict[str, object]) -> bool:
+            head, tail = token_at.get(rel["head"][0]), token_at.get(rel["tail"][0])  # type: ignore[index]
+            return head is not None and tail is not None and sentences[head] == sentences[tail] and sentences[head] in merger_only
+
+        doc._.relations = [r for r in relations if not (r["label"] == "PARTNER_OF" and in_merger_sentence(r))]
 
     def _partner_product_parentheses(self, doc: Doc) -> None:
         ents = list(doc.ents)
@@ -145,10 +180,13 @@ def coordinated_lists(doc: Doc, aliases: Set[Offsets] = frozenset()) -> List[Lis
     "immunoextract_relation_rules",
     assigns=["doc._.relations"],
     requires=["doc.ents"],
-    default_config={"partner_product_parentheses": True, "coordinated_lists": []},
+    default_config={"partner_product_parentheses": True, "coordinated_lists": [], "drop_merger_partners": False},
 )
 def make_relation_rules(
-    nlp: Language, name: str, partner_product_parentheses: bool, coordinated_lists: List[str]
+    nlp: Language, name: str, partner_product_parentheses: bool, coordinated_lists: List[str], drop_merger_partners: bool
 ) -> RelationRules:
     """Create an `immunoextract_relation_rules` component (see `RelationRules`)."""
-    return RelationRules(name, partner_product_parentheses=partner_product_parentheses, coordinated_lists=coordinated_lists)
+    return RelationRules(
+        name, partner_product_parentheses=partner_product_parentheses, coordinated_lists=coordinated_lists,
+        drop_merger_partners=drop_merger_partners,
+    )

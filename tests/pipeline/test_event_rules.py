@@ -110,3 +110,15 @@ def test_trigger_categorizer_scales_the_no_trigger_probability_at_prediction(bla
     assert [(s.text, s.label_) for s in found] == [("initiated", "CLINICAL")]  # 0.275 < 0.40; 0.35 > 0.20
     with pytest.raises(InputError, match="negative_scale"):
         blank_nlp.add_pipe("immunoextract_triggers", name="bad", config={"negative_scale": 0.0})
+
+
+def test_event_rules_drop_merger_triggers_but_keep_acquired_rights(blank_nlp):
+    text = "Acme and Zeta entered into a definitive merger agreement. Acme acquired exclusive rights to AB-1. Beta completed the acquisition."
+    doc = _doc_with_events(blank_nlp, text, [("entered into a definitive merger agreement", "LICENSE"),
+                                             ("acquired exclusive rights", "LICENSE"), ("completed the acquisition", "MILESTONE")])
+    kept = blank_nlp.add_pipe("immunoextract_event_rules", config={"drop_mergers": True})(doc).spans["events"]
+    assert [s.text for s in kept] == ["acquired exclusive rights"]
+    assert [round(float(x), 2) for x in kept.attrs["scores"]] == [0.8]
+    doc = _doc_with_events(blank_nlp, text, [("entered into a definitive merger agreement", "LICENSE"),
+                                             ("acquired exclusive rights", "LICENSE"), ("completed the acquisition", "MILESTONE")])
+    assert len(blank_nlp.add_pipe("immunoextract_event_rules", name="off")(doc).spans["events"]) == 3  # off by default

@@ -83,3 +83,24 @@ def test_coordinated_lists_accept_only_relation_labels():
 
     with pytest.raises(InputError, match="ALIAS_OF cannot be copied"):
         RelationRules(coordinated_lists=["ALIAS_OF"])
+
+
+def test_no_partner_of_in_a_sentence_about_a_merger_that_names_no_deal(blank_nlp):
+    text = ("Acme and Zeta agreed to a merger at $101 per share. Acme and Zeta also have a license for AB-1. "
+            "Beta and Gamma completed their acquisition talks; Beta and Gamma signed.")
+    mentions = [("Acme", "PARTNER"), ("Zeta", "PARTNER"), ("AB-1", "DRUG"), ("Beta", "PARTNER"), ("Gamma", "PARTNER")]
+    doc = _doc(blank_nlp, text, mentions)
+    second = text.index("Acme and Zeta also")
+    doc.ents = list(doc.ents) + [doc.char_span(second, second + 4, label="PARTNER"), doc.char_span(second + 9, second + 13, label="PARTNER")]
+    rels = [
+        {"head": _at(text, "Acme"), "tail": _at(text, "Zeta"), "label": "PARTNER_OF", "score": 0.9},  # merger: goes
+        {"head": [second, second + 4], "tail": [second + 9, second + 13], "label": "PARTNER_OF", "score": 0.8},  # licence: stays
+        {"head": _at(text, "Beta"), "tail": _at(text, "Gamma"), "label": "PARTNER_OF", "score": 0.7},  # acquisition: goes
+        {"head": _at(text, "Acme"), "tail": _at(text, "Zeta"), "label": "OFFICER_OF", "score": 0.1},  # other labels stay
+    ]
+    doc._.relations = list(rels)
+    rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={"partner_product_parentheses": False, "drop_merger_partners": True})
+    assert [r["score"] for r in rules(doc)._.relations] == [0.8, 0.1]
+    doc._.relations = list(rels)
+    off = blank_nlp.add_pipe("immunoextract_relation_rules", name="off", config={"partner_product_parentheses": False})
+    assert len(off(doc)._.relations) == 4
