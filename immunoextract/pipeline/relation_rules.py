@@ -101,6 +101,7 @@ class RelationRules:
 
     def _partner_product_parentheses(self, doc: Doc) -> None:
         ents = list(doc.ents)
+        text = doc.text  # spaCy rebuilds `doc.text` at every call
         scores: Optional[List[float]] = doc._.entity_scores
         relations = list(doc._.relations or [])
         written = {(tuple(r["head"]), tuple(r["tail"]), r["label"]) for r in relations}
@@ -109,7 +110,7 @@ class RelationRules:
             partner, product = ents[i], ents[i + 1]
             if partner.label_ != "PARTNER" or product.label_ != "DRUG":
                 continue
-            if not OPENING_BRACKET.fullmatch(doc.text[partner.end_char : product.start_char]):
+            if not OPENING_BRACKET.fullmatch(text[partner.end_char : product.start_char]):
                 continue
             head: Tuple[int, int] = (partner.start_char, partner.end_char)
             tail: Tuple[int, int] = (product.start_char, product.end_char)
@@ -136,11 +137,15 @@ class RelationRules:
             written.add((head, label, tail))
             added.append({"head": list(head), "tail": list(tail), "label": label, "score": score})
 
+        by_end: Dict[Offsets, List[Dict[str, object]]] = {}  # relations of the copied labels by each argument
+        for rel in relations:
+            if rel["label"] in self.coordinated_lists:
+                by_end.setdefault(tuple(rel["head"]), []).append(rel)
+                by_end.setdefault(tuple(rel["tail"]), []).append(rel)
         for members in lists:
             inside = set(members)
-            for rel in relations:
-                if rel["label"] not in self.coordinated_lists:
-                    continue
+            touching = {id(rel): rel for member in members for rel in by_end.get(member, [])}
+            for rel in sorted(touching.values(), key=relations.index):
                 head, tail = tuple(rel["head"]), tuple(rel["tail"])
                 if tail in inside and head not in inside:
                     for member in members:
@@ -161,10 +166,11 @@ def coordinated_lists(doc: Doc, aliases: Set[Offsets] = frozenset()) -> List[Lis
     product, and copying DEVELOPS across the list wrote 11 wrong facts on `../shared/dev`.
     """
     ents = [e for e in doc.ents if (e.start_char, e.end_char) not in aliases]
+    text = doc.text  # spaCy rebuilds `doc.text` at every call
     lists: List[List[Offsets]] = []
     run = ents[:1]
     for previous, ent in zip(ents, ents[1:]):
-        between = doc.text[previous.end_char : ent.start_char]
+        between = text[previous.end_char : ent.start_char]
         if ent.label_ == previous.label_ and LIST_SEPARATOR.fullmatch(between) and not PRODUCT_CODE.search(between):
             run.append(ent)
             continue
