@@ -173,41 +173,19 @@ def filing_words_cli(
 ) -> None:
     """Rebuild the filing-word list that `entity_rules` uses to drop PARTNER and OFFICER mentions made of
     vocabulary (`Additionally`, `Division`)."""
-    from ..data.lexicon import FILING_WORDS_HEADER, filing_words, overlapping, shingles, write_word_list
-    from ..data.schema import read_jsonl
+    from ..data.lexicon import FILING_WORDS_HEADER, filing_words, texts_apart_from, write_word_list
+    from ..data.schema import SchemaError, read_jsonl
     from ..ml.models.features import RESOURCES
 
-    held_out = set()
-    for f in _jsonl_files(exclude) if exclude else []:
-        for doc in read_jsonl(f):
-            held_out |= shingles(doc.text)
-    kept, left_out = [], 0
-    for f in _jsonl_files(texts):
-        for text in _texts_of(f):
-            if held_out and overlapping(text, held_out):
-                left_out += 1
-            else:
-                kept.append(text)
+    try:
+        evaluation = [d.text for f in (_jsonl_files(exclude) if exclude else []) for d in read_jsonl(f)]
+        filings = [d.text for f in _jsonl_files(texts) for d in read_jsonl(f, validate=False)]
+    except SchemaError as err:
+        fail(str(err))
+    kept = texts_apart_from(filings, evaluation)
+    left_out = len(filings) - len(kept)
     documents = [d for f in _jsonl_files(annotated) for d in read_jsonl(f)]
     target = out or RESOURCES / "lexicon" / "filing_words.txt"
     n = write_word_list(target, filing_words(kept, documents, min_documents=min_documents), header=FILING_WORDS_HEADER)
     Printer().good(f"Wrote {n} words from {len(kept)} filings ({left_out} left out as overlapping {len(exclude)} evaluation file(s)) to {target}")
 
-
-def _texts_of(path: Path) -> List[str]:
-    """The `text` of every record of a JSONL file; a clear error names the file and line otherwise."""
-    import json
-
-    texts = []
-    with path.open(encoding="utf8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                fail(f"{path}:{number}: not JSON ({err.msg})")
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                fail(f"{path}:{number}: a record needs a string `text` field")
-            texts.append(record["text"])
-    return texts

@@ -20,7 +20,7 @@ are left out of it (`overlapping`).
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Container, FrozenSet, Iterable, List
+from typing import Container, FrozenSet, Iterable, List, Sequence
 
 from .schema import Document
 
@@ -94,6 +94,14 @@ def overlapping(text: str, held_out: Container[str], share: float = 0.02, floor:
     own = shingles(text)
     shared = sum(1 for s in own if s in held_out)
     return shared > max(floor, share * len(own))
+
+
+def texts_apart_from(texts: Sequence[str], held_out: Iterable[str]) -> List[str]:
+    """The `texts` that do not share text with any of `held_out` (see `overlapping`), in order."""
+    held = set()
+    for text in held_out:
+        held |= shingles(text)
+    return [text for text in texts if not (held and overlapping(text, held))]
 
 
 def write_word_list(path: Path, words: Iterable[str], header: str = HEADER) -> int:
