@@ -5,7 +5,7 @@ caller would expect, so `except ValueError` keeps working. Every error carries
 the context a user needs to find the problem: the file, the line, the document.
 Imports only the standard library.
 """
-from typing import Optional
+from typing import Iterable, Optional, Sequence
 
 
 class ImmunoextractError(Exception):
@@ -55,3 +55,11 @@ class ModelError(ImmunoextractError, RuntimeError):
 
 class ImmunoextractWarning(UserWarning):
     """Root of the warnings emitted by immunoextract (conversion losses, skipped input)."""
+
+
+def check_choices(component: str, setting: str, given: Iterable[str], allowed: Sequence[str], problem: str) -> None:
+    """Raise an InputError naming the component, the setting and the values of `given` not in `allowed`
+    (`[relation_rules] coordinated_lists: ALIAS_OF cannot be copied; choose from ...`)."""
+    unknown = sorted(set(given) - set(allowed))
+    if unknown:
+        raise InputError(f"[{component}] {setting}: {', '.join(unknown)} {problem}; choose from {', '.join(allowed)}")

@@ -25,7 +25,7 @@ from ..data.closure import CLOSED_LABELS, closed_relations, name_variant_keys
 from ..data.extensions import install_extensions
 from ..data.facts import entity_clusters
 from ..data.schema import Document, Entity, Relation
-from ..errors import InputError
+from ..errors import check_choices
 from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS
 from ..ml.models.relations import sentence_ids
 
@@ -41,9 +41,7 @@ class RelationClosure:
         name_variants: bool = True,
         one_employer: bool = True,
     ) -> None:
-        unknown = sorted(set(labels) - set(CLOSED_LABELS))
-        if unknown:
-            raise InputError(f"[{name}] labels: {', '.join(unknown)} cannot be closed; choose from {', '.join(CLOSED_LABELS)}")
+        check_choices(name, "labels", labels, CLOSED_LABELS, "cannot be closed")
         install_extensions()
         self.name = name
         self.labels = tuple(labels)

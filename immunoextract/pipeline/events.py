@@ -24,7 +24,7 @@ from thinc.types import Floats2d, Ints2d, Ragged
 
 from ..data.extensions import install_extensions
 from ..data.schema import EVENT_ARGUMENT_LABELS, EVENT_TYPES
-from ..errors import InputError
+from ..errors import InputError, check_choices
 
 BREAKS = frozenset('.,;:!?"\u201c\u201d\u2018\u2019()[]{}|')
 # function words a trigger does not start (or end) with: of 1,980 corpus triggers 5 do, of the 138 in
@@ -276,9 +276,7 @@ class EventArguments:
         product_required: Sequence[str] = (),
     ) -> None:
         install_extensions()
-        unknown = sorted(set(product_required) - set(EVENT_TYPES))
-        if unknown:
-            raise InputError(f"[{name}] product_required: {', '.join(unknown)} is not an event type; choose from {', '.join(EVENT_TYPES)}")
+        check_choices(name, "product_required", product_required, EVENT_TYPES, "is not an event type")
         self.name = name
         self.spans_key = spans_key
         self.require_argument = require_argument
