@@ -30,9 +30,10 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..data.closure import CLOSED_LABELS
 from ..data.extensions import install_extensions
 from ..data.schema import EVENT_ARGUMENT_LABELS, SYMMETRIC_RELATIONS
-from ..errors import InputError
+from ..errors import check_choices
 from ..ml.models.relations import sentence_ids
 from .events import MERGER_WORDS
 
@@ -40,10 +41,11 @@ OPENING_BRACKET = re.compile(r"\s*\(\s*")
 # what may stand between two members of a coordinated list: a parenthesis after the first, then a separator
 LIST_SEPARATOR = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*(?:,|;|&|,?\s+(?:and|or|as well as))\s*", re.S)
 # a product code in that parenthesis (`Millennium (MLN591DM1) and Boehringer Ingelheim`) pairs, like a mention
+PRODUCT_CODE = re.compile(r"\b(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 # words of the deals that do give PARTNER_OF; a merger sentence that also names one keeps its PARTNER_OF
 DEAL_WORDS = re.compile(r"\b(?:licen[cs]\w*|collaborat\w*|partner\w*|co-?develop\w*|co-?promot\w*|alliances?|joint ventures?)\b", re.I)
-PRODUCT_CODE = re.compile(r"\b(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
-COPYABLE_LABELS = ("LICENSED_TO", "DEVELOPS", "HAS_ANTIBODY", "HAS_PAYLOAD", "TARGETS", "OFFICER_OF", "PARTNER_OF", "PRODUCT", "PARTY")
+# entity relations (those the closure copies too) and event arguments
+COPYABLE_LABELS: Tuple[str, ...] = CLOSED_LABELS + EVENT_ARGUMENT_LABELS
 Offsets = Tuple[int, int]
 
 
@@ -59,9 +61,7 @@ class RelationRules:
         coordinated_lists: Sequence[str] = (),
         drop_merger_partners: bool = False,
     ) -> None:
-        unknown = sorted(set(coordinated_lists) - set(COPYABLE_LABELS))
-        if unknown:
-            raise InputError(f"[{name}] coordinated_lists: {', '.join(unknown)} cannot be copied; choose from {', '.join(COPYABLE_LABELS)}")
+        check_choices(name, "coordinated_lists", coordinated_lists, COPYABLE_LABELS, "cannot be copied")
         install_extensions()
         self.name = name
         self.partner_product_parentheses = partner_product_parentheses
@@ -79,17 +79,15 @@ class RelationRules:
 
     def _drop_merger_partners(self, doc: Doc) -> None:
         relations = doc._.relations or []
-        if not any(r["label"] == "PARTNER_OF" for r in relations):
+        if not any(r["label"] == "PARTNER_OF" for r in relations) or not MERGER_WORDS.search(doc.text):
             return
         sentences = sentence_ids(doc)
         token_at = {token.idx: token.i for token in doc}
         texts: Dict[int, List[str]] = {}
         for token in doc:
             texts.setdefault(sentences[token.i], []).append(token.text_with_ws)
-        merger_only = {
-            i for i, words in texts.items()
-            if MERGER_WORDS.search("".join(words)) and not DEAL_WORDS.search("".join(words))
-        }
+        sentence_texts = {i: "".join(words) for i, words in texts.items()}
+        merger_only = {i for i, text in sentence_texts.items() if MERGER_WORDS.search(text) and not DEAL_WORDS.search(text)}
         if not merger_only:
             return
 
@@ -137,15 +135,15 @@ class RelationRules:
             written.add((head, label, tail))
             added.append({"head": list(head), "tail": list(tail), "label": label, "score": score})
 
-        by_end: Dict[Offsets, List[Dict[str, object]]] = {}  # relations of the copied labels by each argument
-        for rel in relations:
+        by_end: Dict[Offsets, List[int]] = {}  # indices of the relations of the copied labels, by each argument
+        for i, rel in enumerate(relations):
             if rel["label"] in self.coordinated_lists:
-                by_end.setdefault(tuple(rel["head"]), []).append(rel)
-                by_end.setdefault(tuple(rel["tail"]), []).append(rel)
+                by_end.setdefault(tuple(rel["head"]), []).append(i)
+                by_end.setdefault(tuple(rel["tail"]), []).append(i)
         for members in lists:
             inside = set(members)
-            touching = {id(rel): rel for member in members for rel in by_end.get(member, [])}
-            for rel in sorted(touching.values(), key=relations.index):
+            for i in sorted({i for member in members for i in by_end.get(member, [])}):
+                rel = relations[i]
                 head, tail = tuple(rel["head"]), tuple(rel["tail"])
                 if tail in inside and head not in inside:
                     for member in members:
