@@ -39,22 +39,38 @@ def test_a_conditional_word_counts_only_within_its_clause(blank_nlp):
     assert len(off(doc).spans["events"]) == 1
 
 
-def test_event_arguments_drop_triggers_without_product_or_party(blank_nlp):
+def _at(text, word, last=False):
+    """The [start, end] of the first (or last) `word` of `text`."""
+    start = text.rindex(word) if last else text.index(word)
+    return [start, start + len(word)]
+
+
+def _doc_with_arguments(nlp, text, triggers, relations):
+    """A Doc with `triggers` in doc.spans["events"] and `relations` as (head, tail, label, score), where a head
+    or tail is a trigger's text, a word of `text`, or (word, True) for its last occurrence."""
     from immunoextract.data.extensions import install_extensions
 
     install_extensions()
-    text = "Acme licensed AB-1 to Zeta. Acme reduced its staff. Zeta initiated a Phase 1 trial."
-    doc = _doc_with_events(blank_nlp, text, [("licensed", "LICENSE"), ("reduced its staff", "CLINICAL"),
-                                             ("initiated a Phase 1 trial", "CLINICAL")])
+    doc = _doc_with_events(nlp, text, triggers)
     span = {s.text: [s.start_char, s.end_char] for s in doc.spans["events"]}
-    at = lambda word: [text.index(word), text.index(word) + len(word)]  # noqa: E731
-    doc._.relations = [
-        {"head": span["licensed"], "tail": at("AB-1"), "label": "PRODUCT", "score": 0.9},
-        {"head": at("AB-1"), "tail": at("Zeta"), "label": "LICENSED_TO", "score": 0.8},
-        {"head": span["initiated a Phase 1 trial"], "tail": [text.rindex("Zeta"), text.rindex("Zeta") + 4], "label": "PARTY", "score": 0.7},
-    ]
-    # an entity relation whose head happens to share a trigger's offsets keeps no trigger
-    doc._.relations.append({"head": span["reduced its staff"], "tail": at("Zeta"), "label": "PARTNER_OF", "score": 0.5})
+
+    def where(arg):
+        return span[arg] if arg in span else _at(text, *arg) if isinstance(arg, tuple) else _at(text, arg)
+
+    doc._.relations = [{"head": where(h), "tail": where(t), "label": label, "score": score} for h, t, label, score in relations]
+    return doc
+
+
+def test_event_arguments_drop_triggers_without_product_or_party(blank_nlp):
+    text = "Acme licensed AB-1 to Zeta. Acme reduced its staff. Zeta initiated a Phase 1 trial."
+    doc = _doc_with_arguments(blank_nlp, text, [("licensed", "LICENSE"), ("reduced its staff", "CLINICAL"),
+                                                ("initiated a Phase 1 trial", "CLINICAL")], [
+        ("licensed", "AB-1", "PRODUCT", 0.9),
+        ("AB-1", "Zeta", "LICENSED_TO", 0.8),
+        ("initiated a Phase 1 trial", ("Zeta", True), "PARTY", 0.7),
+        # an entity relation whose head happens to share a trigger's offsets keeps no trigger
+        ("reduced its staff", "Zeta", "PARTNER_OF", 0.5),
+    ])
     kept = blank_nlp.add_pipe("immunoextract_event_arguments")(doc).spans["events"]
     assert [s.text for s in kept] == ["licensed", "initiated a Phase 1 trial"]
     assert [round(float(x), 2) for x in kept.attrs["scores"]] == [0.9, 0.7]
@@ -64,20 +80,14 @@ def test_event_arguments_drop_triggers_without_product_or_party(blank_nlp):
 
 
 def test_event_arguments_can_require_a_product_for_some_types_and_drop_their_arguments(blank_nlp):
-    from immunoextract.data.extensions import install_extensions
-
-    install_extensions()
     text = "Acme initiated a trial of AB-1. Zeta announced its intention to sell. Acme licensed rights to Zeta."
-    doc = _doc_with_events(blank_nlp, text, [("initiated a trial", "CLINICAL"), ("announced its intention", "CLINICAL"),
-                                             ("licensed rights", "LICENSE")])
-    span = {s.text: [s.start_char, s.end_char] for s in doc.spans["events"]}
-    at = lambda word, nth=0: [text.index(word) if nth == 0 else text.rindex(word), (text.index(word) if nth == 0 else text.rindex(word)) + len(word)]  # noqa: E731
-    doc._.relations = [
-        {"head": span["initiated a trial"], "tail": at("AB-1"), "label": "PRODUCT", "score": 0.9},
-        {"head": span["initiated a trial"], "tail": at("Acme"), "label": "PARTY", "score": 0.8},
-        {"head": span["announced its intention"], "tail": at("Zeta"), "label": "PARTY", "score": 0.7},
-        {"head": span["licensed rights"], "tail": at("Zeta", 1), "label": "PARTY", "score": 0.6},
-    ]
+    doc = _doc_with_arguments(blank_nlp, text, [("initiated a trial", "CLINICAL"), ("announced its intention", "CLINICAL"),
+                                                ("licensed rights", "LICENSE")], [
+        ("initiated a trial", "AB-1", "PRODUCT", 0.9),
+        ("initiated a trial", "Acme", "PARTY", 0.8),
+        ("announced its intention", "Zeta", "PARTY", 0.7),
+        ("licensed rights", ("Zeta", True), "PARTY", 0.6),
+    ])
     component = blank_nlp.add_pipe("immunoextract_event_arguments", config={"product_required": ["CLINICAL", "REGULATORY"]})
     doc = component(doc)
     # a company-only CLINICAL trigger goes, with its PARTY; a company-only LICENSE stays
