@@ -12,7 +12,8 @@ statistics. The rules, each switchable in the config:
 - `drop_patterns`: trial registry numbers, URLs, statistics, numbers, bare degrees (`MD, MPH`), job
   titles alone (`Controller`) and banks, brokers, investors and law firms named as such
   (`... Securities Inc.`, `... LLP`) are removed, and
-  leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, a
+  leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
+  parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
   capitalised headline verb off its end (`Kamada Wants` -> `Kamada`) or out of its middle
   (`ImmunoGen Achieve Milestone` -> `ImmunoGen`);
@@ -121,6 +122,36 @@ def _has_alnum(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
+def _balance_parentheses(doc: Doc, start: int, end: int) -> Tuple[int, int]:
+    """Token bounds of a mention without an unmatched parenthesis: no name of the schema has one, while
+    the recognizer runs a partner into its product (`Millennium (MLN591DM1`: cut before the `(`) or starts
+    inside a name (`U.S.A.) Inc.`: widened to `Syntex (U.S.A.) Inc.` when a capitalised word outside any
+    mention, or ending one of the same label, stands before the `(`; else cut after the `)`)."""
+    depth, opened = 0, []
+    for k in range(start, end):
+        for char in doc[k].text:
+            if char == "(":
+                opened.append(k)
+            elif char == ")":
+                if opened:
+                    opened.pop()
+                else:
+                    depth += 1
+                    closing = k
+    if opened:
+        end = opened[0]
+        while end > start and not _has_alnum(doc[end - 1].text) and doc[end - 1].text != ".":
+            end -= 1
+    elif depth == 1 and start >= 2 and doc[start - 1].text == "(" and doc[start - 2].text[:1].isupper() \
+            and doc[start - 2].is_alpha and (doc[start - 2].ent_iob_ == "O" or doc[start - 2].ent_type_ == doc[start].ent_type_):
+        start -= 2
+    elif depth:
+        start = closing + 1
+        while start < end and not _has_alnum(doc[start].text):
+            start += 1
+    return start, end
+
+
 class EntityRules:
     """Stateless rules over `doc.ents`; keeps `doc._.entity_scores` and `entity_ids` aligned."""
 
@@ -149,6 +180,12 @@ class EntityRules:
             span = self._trim(ent) if self.drop_patterns else ent
             if span is None or self._is_noise(span):
                 continue
+            if kept and kept[-1][0].end > span.start:
+                # the span was widened over the mention before it (`Syntex` + `(U.S.A.) Inc.`): one name
+                previous, score, eid = kept.pop()
+                span = Span(doc, previous.start, span.end, label=previous.label)
+                kept.append((span, score, eid))
+                continue
             kept.append((span, scores[i] if scores else None, ids[i] if ids else None))
         if self.vote_labels:
             kept = self._vote(kept)
@@ -176,6 +213,7 @@ class EntityRules:
                 # `ImmunoGen Achieve Milestone`, `NRx Re-Files Abbreviated ...`: the name ends before the verb
                 end = k - 2 if k - start > 2 and ent.doc[k - 1].text == "-" and ent.doc[k - 2].lower_ == "re" else k
                 break
+        start, end = _balance_parentheses(ent.doc, start, end)
         if start == end:
             return None
         if (start, end) == (ent.start, ent.end):

@@ -59,6 +59,12 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
         ("ImmunoGen Achieve Milestone. NRx Pharmaceuticals Re-Files New Drug Application. Health Care Partners Fund.",
          [("ImmunoGen Achieve Milestone", "PARTNER", 0), ("NRx Pharmaceuticals Re-Files New Drug Application", "PARTNER", 0),
           ("Health Care Partners Fund", "PARTNER", 0)], ["ImmunoGen", "NRx Pharmaceuticals", "Health Care Partners Fund"]),
+        # an unmatched parenthesis: cut before an open one; a name started inside parentheses is widened to
+        # the word before them, merging a same-label mention that ends there, or cut after the `)`
+        ("Millennium (MLN591DM1) and Syntex (U.S.A.) Inc. and Acme (Europe) Ltd. and in (Japan) Kirin Ltd.",
+         [("Millennium (MLN591DM1", "PARTNER", 0), ("Syntex", "PARTNER", 0), ("U.S.A.) Inc.", "PARTNER", 0),
+          ("Europe) Ltd.", "PARTNER", 0), ("Japan) Kirin Ltd.", "PARTNER", 0)],
+         ["Millennium", "Syntex (U.S.A.) Inc.", "Acme (Europe) Ltd.", "Kirin Ltd."]),
     ],
 )
 def test_rules_trim_the_edges_of_a_mention(blank_nlp, text, spans, expected):
