@@ -13,7 +13,8 @@ statistics. The rules, each switchable in the config:
   titles alone (`Controller`) and banks, brokers, investors and law firms named as such
   (`... Securities Inc.`, `... LLP`) are removed, and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
-  parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), a
+  parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), the head noun of a
+  defined term off a partner (`Hansoh Territory` -> `Hansoh`), a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
   capitalised headline verb off its end (`Kamada Wants` -> `Kamada`) or out of its middle
   (`ImmunoGen Achieve Milestone` -> `ImmunoGen`);
@@ -72,6 +73,13 @@ plan plans submit submits dose doses start starts raise raises close closes exte
 terminate terminates license licenses unveil unveils highlight highlights provide provides update updates
 issue issues win wins join joins partner partners collaborate collaborates gain gains earn earns
 """.split())
+# head nouns of a 10-K's defined terms built on a partner's name (`Hansoh Territory`, `a Roche Compound`):
+# no company name ends with one, so the partner is the name before it; `Products` also ends real company
+# names (`American Home Products`) and is cut only when the shorter name stands alone elsewhere in the document
+DEFINED_TERM_HEADS = frozenset(
+    "product territory territories field compound compounds know-how patent patents program programs".split()
+)
+DEFINED_TERM_HEADS_IF_NAMED = frozenset(["products"])
 # a name runs on into a headline ("ImmunoGen Achieve Milestone"): cut before a verb inside a mention too,
 # except words that also end company names (`Health Care Partners`, `Advance`)
 HEADLINE_VERBS_MID = HEADLINE_VERBS - frozenset("partner partners name names issue issues plan plans update updates close closes".split())
@@ -187,6 +195,8 @@ class EntityRules:
                 kept.append((span, score, eid))
                 continue
             kept.append((span, scores[i] if scores else None, ids[i] if ids else None))
+        if self.drop_patterns:
+            kept = self._defined_terms(kept)
         if self.vote_labels:
             kept = self._vote(kept)
         if self.propagate_surnames:
@@ -231,6 +241,19 @@ class EntityRules:
         if self.drop_patterns and (_only_degrees(text) or _only_role_words(text) or _names_bank_or_law_firm(span)):
             return True
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
+
+    @staticmethod
+    def _defined_terms(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+        """A PARTNER mention ending in a defined term's head noun (`Hansoh Product`) is cut to the name before it."""
+        alone = {span.text for span, _, _ in kept if span.label_ == "PARTNER"}
+        trimmed = []
+        for span, score, eid in kept:
+            last = span[-1].lower_
+            if (span.label_ == "PARTNER" and len(span) > 1 and span[-1].text[:1].isupper()
+                    and (last in DEFINED_TERM_HEADS or (last in DEFINED_TERM_HEADS_IF_NAMED and span[:-1].text in alone))):
+                span = Span(span.doc, span.start, span.end - 1, label=span.label)
+            trimmed.append((span, score, eid))
+        return trimmed
 
     @staticmethod
     def _surnames(doc: Doc, kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:

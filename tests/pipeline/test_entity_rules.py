@@ -65,6 +65,11 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
          [("Millennium (MLN591DM1", "PARTNER", 0), ("Syntex", "PARTNER", 0), ("U.S.A.) Inc.", "PARTNER", 0),
           ("Europe) Ltd.", "PARTNER", 0), ("Japan) Kirin Ltd.", "PARTNER", 0)],
          ["Millennium", "Syntex (U.S.A.) Inc.", "Acme (Europe) Ltd.", "Kirin Ltd."]),
+        # a defined term's head noun is cut off a partner; `Products` only when the shorter name stands alone
+        ("A license to Hansoh for each Hansoh Product in the Hansoh Territory, all Hansoh Products. American Home Products.",
+         [("Hansoh", "PARTNER", 0), ("Hansoh Product", "PARTNER", 0), ("Hansoh Territory", "PARTNER", 0),
+          ("Hansoh Products", "PARTNER", 0), ("American Home Products", "PARTNER", 0)],
+         ["Hansoh", "Hansoh", "Hansoh", "Hansoh", "American Home Products"]),
     ],
 )
 def test_rules_trim_the_edges_of_a_mention(blank_nlp, text, spans, expected):
