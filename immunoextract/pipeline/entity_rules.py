@@ -25,13 +25,17 @@ statistics. The rules, each switchable in the config:
   real filings (`filing_words.txt`: `Additionally`, `Division`, `Professor`); DRUG and TARGET
   mentions keep the corpus list only, since filings write drug and target names in lower case;
 - `propagate_surnames`: a later mention of an officer by surname alone (`Dr. Hollander earned`)
-  is an OFFICER too (schema v1.1), when the recognizer found the full name in the same piece.
+  is an OFFICER too (schema v1.1), when the recognizer found the full name in the same piece;
+- `propagate_names`: a name the recognizer found once (`CYTOGAM`, `NRx`) is a mention of the same
+  label wherever else it stands as a whole word outside the recognizer's mentions, as an annotator marks every
+  occurrence; lower-case names and names under 3 characters are left alone, except a name defined in
+  quotes and parentheses (`Burroughs Wellcome Co. ("BW")`), which is a name by the writer's word.
 """
 import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -160,18 +164,72 @@ def _balance_parentheses(doc: Doc, start: int, end: int) -> Tuple[int, int]:
     return start, end
 
 
+def _is_defined_term(span: Span) -> bool:
+    """`("BW")` or `(the "Company")`: the writer defines the span as a name."""
+    doc, start, end = span.doc, span.start, span.end
+    if start < 2 or end + 1 >= len(doc) or doc[start - 1].text not in ('"', "“") or doc[end].text not in ('"', "”"):
+        return False
+    opening = doc[start - 2] if doc[start - 2].text == "(" else (doc[start - 3] if start >= 3 and doc[start - 2].lower_ == "the" else None)
+    return opening is not None and opening.text == "(" and doc[end + 1].text == ")"
+
+
+def _propagate_names(doc: Doc, kept: List[Tuple[Span, Optional[float], Optional[str]]],
+                     recognized: Sequence[Span]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+    """Add a mention at every other whole-word occurrence of a found name (see `propagate_names`); one pass
+    over the tokens, so the cost grows with the document, not with the number of names times its length."""
+    names: Dict[str, List[Tuple[Tuple[str, ...], str, Optional[float]]]] = defaultdict(list)
+    seen = set()
+    for span, score, _ in kept:
+        words = tuple(t.text for t in span if not t.is_space)
+        if words in seen or not (_is_defined_term(span) or (len(span.text) >= 3 and not span.text.islower())):
+            continue
+        seen.add(words)
+        names[words[0]].append((words, span.label_, score))
+    if not names:
+        return kept
+    taken = [False] * len(doc)
+    for span in [span for span, _, _ in kept] + list(recognized):
+        taken[span.start:span.end] = [True] * len(span)
+    added = []
+    i = 0
+    while i < len(doc):
+        match = None
+        if not taken[i] and doc[i].text in names and not (i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_):
+            for words, label, score in sorted(names[doc[i].text], key=lambda n: -len(n[0])):
+                end, k = i, 0
+                while end < len(doc) and k < len(words) and not taken[end]:
+                    if doc[end].is_space:
+                        end += 1
+                        continue
+                    if doc[end].text != words[k]:
+                        break
+                    end, k = end + 1, k + 1
+                # a whole word: `CEL` is not a name inside `CEL-4000`
+                if k == len(words) and not (end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_):
+                    match = (Span(doc, i, end, label=label), score, None)
+                    break
+        if match is None:
+            i += 1
+            continue
+        added.append(match)
+        taken[match[0].start:match[0].end] = [True] * len(match[0])
+        i = match[0].end
+    return sorted(kept + added, key=lambda item: item[0].start) if added else kept
+
+
 class EntityRules:
     """Stateless rules over `doc.ents`; keeps `doc._.entity_scores` and `entity_ids` aligned."""
 
     def __init__(self, name: str = "entity_rules", *, vote_labels: bool = True, drop_non_entities: bool = True,
                  drop_patterns: bool = True, propagate_surnames: bool = True, drop_common_words: bool = True,
-                 drop_filing_words: bool = True, lexicon_dir: Optional[str] = None) -> None:
+                 drop_filing_words: bool = True, propagate_names: bool = True, lexicon_dir: Optional[str] = None) -> None:
         install_extensions()
         self.name = name
         self.vote_labels = vote_labels
         self.drop_non_entities = drop_non_entities
         self.drop_patterns = drop_patterns
         self.propagate_surnames = propagate_surnames
+        self.propagate_names = propagate_names
         self.non_entities = load_non_entities(lexicon_dir) if drop_non_entities else frozenset()
         self.common_words = load_common_words(lexicon_dir) if drop_common_words else frozenset()
         # PARTNER and OFFICER mentions are checked against both lists
@@ -201,6 +259,9 @@ class EntityRules:
             kept = self._vote(kept)
         if self.propagate_surnames:
             kept = self._surnames(doc, kept)
+        if self.propagate_names:
+            # never into words the recognizer tagged and the rules above dropped or trimmed off
+            kept = _propagate_names(doc, kept, ents)
         doc.ents = [span for span, _, _ in kept]
         if scores is not None:
             doc._.entity_scores = [score for _, score, _ in kept]
@@ -296,12 +357,12 @@ class EntityRules:
     assigns=["doc.ents", "doc._.entity_scores"],
     requires=["doc.ents"],
     default_config={"vote_labels": True, "drop_non_entities": True, "drop_patterns": True, "propagate_surnames": True,
-                    "drop_common_words": True, "drop_filing_words": True, "lexicon_dir": None},
+                    "drop_common_words": True, "drop_filing_words": True, "propagate_names": True, "lexicon_dir": None},
 )
 def make_entity_rules(nlp: Language, name: str, vote_labels: bool, drop_non_entities: bool, drop_patterns: bool,
                       propagate_surnames: bool, drop_common_words: bool, drop_filing_words: bool,
-                      lexicon_dir: Optional[str]) -> EntityRules:
+                      propagate_names: bool, lexicon_dir: Optional[str]) -> EntityRules:
     return EntityRules(name, vote_labels=vote_labels, drop_non_entities=drop_non_entities,
                        drop_patterns=drop_patterns, propagate_surnames=propagate_surnames,
                        drop_common_words=drop_common_words, drop_filing_words=drop_filing_words,
-                       lexicon_dir=lexicon_dir)
+                       propagate_names=propagate_names, lexicon_dir=lexicon_dir)

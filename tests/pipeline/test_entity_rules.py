@@ -194,3 +194,20 @@ def test_rules_take_no_suffix_for_a_surname(blank_nlp):
     doc = _doc_with_ents(blank_nlp, text, [("Robert Smith III", "OFFICER", 0), ("John Doe Jr.", "OFFICER", 0)])
     doc = rules(doc)
     assert [e.text for e in doc.ents] == ["Robert Smith III", "John Doe Jr."]
+
+
+def test_rules_find_a_found_name_at_its_other_whole_word_occurrences(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"drop_common_words": False, "drop_filing_words": False})
+    text = ('Burroughs Wellcome Co. ("BW") sells CYTOGAM with GS. BW and NRx buy CYTOGAM, not CYTOGAM-X; '
+            'nrx and GS differ.\nNRx\nPharma licensed it. NRx Pharma agreed.')
+    spans = [("Burroughs Wellcome Co.", "PARTNER", 0), ("BW", "PARTNER", 0), ("CYTOGAM", "DRUG", 0),
+             ("GS", "PARTNER", 0), ("NRx", "PARTNER", 0), ("NRx\nPharma", "PARTNER", 0)]
+    doc = rules(_doc_with_ents(blank_nlp, text, spans, scores=[0.9, 0.8, 0.7, 0.6, 0.5, 0.4]))
+    # a defined two-letter name is propagated, an undefined one (`GS`) is not; `CYTOGAM-X` and lower-case
+    # `nrx` are other words; a name broken over a line is found written on one line
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Burroughs Wellcome Co.", "PARTNER"), ("BW", "PARTNER"), ("CYTOGAM", "DRUG"), ("GS", "PARTNER"),
+        ("BW", "PARTNER"), ("NRx", "PARTNER"), ("CYTOGAM", "DRUG"), ("NRx\nPharma", "PARTNER"), ("NRx Pharma", "PARTNER")]
+    assert doc._.entity_scores == [0.9, 0.8, 0.7, 0.6, 0.8, 0.5, 0.7, 0.4, 0.4]
+    off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off", config={"propagate_names": False, "drop_common_words": False})
+    assert len(off(_doc_with_ents(blank_nlp, text, spans)).ents) == len(spans)
