@@ -24,13 +24,17 @@ TRAINED = ("tok2vec", "ner", "events", "relations")
 STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
     ("rules of 2026-11-30 off", {"events": {"negative_scale": 1.0}, "event_arguments": {"product_required": []},
                                  "relation_rules": {"coordinated_lists": [], "drop_merger_partners": False},
-                                 "entity_rules": {"drop_filing_words": False}, "event_rules": {"drop_mergers": False}}),
+                                 "entity_rules": {"drop_filing_words": False, "propagate_names": False,
+                                                  "partner_heads": False},
+                                 "event_rules": {"drop_mergers": False}}),
     ("+ events.negative_scale", {"events": {"negative_scale": None}}),
     ("+ event_arguments.product_required", {"event_arguments": {"product_required": None}}),
     ("+ relation_rules.coordinated_lists", {"relation_rules": {"coordinated_lists": None}}),
     ("+ entity_rules.drop_filing_words", {"entity_rules": {"drop_filing_words": None}}),
     ("+ event_rules.drop_mergers", {"event_rules": {"drop_mergers": None}}),
     ("+ relation_rules.drop_merger_partners", {"relation_rules": {"drop_merger_partners": None}}),
+    ("+ entity_rules.partner_heads", {"entity_rules": {"partner_heads": None}}),
+    ("+ entity_rules.propagate_names", {"entity_rules": {"propagate_names": None}}),
 ]
 
 

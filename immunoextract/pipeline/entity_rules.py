@@ -7,6 +7,9 @@ statistics. The rules, each switchable in the config:
 
 - `vote_labels`: every mention of the same normalised name takes the label that name has
   most often in the document (scores break ties), as an annotator would;
+- `partner_heads`: a DRUG or TARGET mention that is the head of a partner's name in the document
+  (`NRx` beside `NRx Pharmaceuticals`: the words after it are company words) is that PARTNER; an
+  all-capital mention is left alone, as targets are written so (`PSMA` beside `PSMA Development Company`);
 - `drop_non_entities`: a mention whose whole text is in the `non_entities.txt` lexicon
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
 - `drop_patterns`: trial registry numbers, URLs, statistics, numbers, bare degrees (`MD, MPH`), job
@@ -164,6 +167,26 @@ def _balance_parentheses(doc: Doc, start: int, end: int) -> Tuple[int, int]:
     return start, end
 
 
+def _partner_heads(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+    """Relabel DRUG and TARGET mentions that head a partner's name as PARTNER (see `partner_heads`)."""
+    heads = set()
+    for span, _, _ in kept:
+        words = [t.text for t in span if not t.is_space]
+        if span.label_ == "PARTNER" and len(words) > 1:
+            for k in range(1, len(words)):
+                if all(w.lower() in COMPANY_NAME_WORDS or not w[:1].isalnum() for w in words[k:]):
+                    heads.add(tuple(words[:k]))
+                    break
+    if not heads:
+        return kept
+    return [
+        (Span(span.doc, span.start, span.end, label="PARTNER"), score, eid)
+        if span.label_ in ("DRUG", "TARGET") and not span.text.isupper() and tuple(t.text for t in span if not t.is_space) in heads
+        else (span, score, eid)
+        for span, score, eid in kept
+    ]
+
+
 def _is_defined_term(span: Span) -> bool:
     """`("BW")` or `(the "Company")`: the writer defines the span as a name."""
     doc, start, end = span.doc, span.start, span.end
@@ -222,7 +245,8 @@ class EntityRules:
 
     def __init__(self, name: str = "entity_rules", *, vote_labels: bool = True, drop_non_entities: bool = True,
                  drop_patterns: bool = True, propagate_surnames: bool = True, drop_common_words: bool = True,
-                 drop_filing_words: bool = True, propagate_names: bool = True, lexicon_dir: Optional[str] = None) -> None:
+                 drop_filing_words: bool = True, propagate_names: bool = True, partner_heads: bool = True,
+                 lexicon_dir: Optional[str] = None) -> None:
         install_extensions()
         self.name = name
         self.vote_labels = vote_labels
@@ -230,6 +254,7 @@ class EntityRules:
         self.drop_patterns = drop_patterns
         self.propagate_surnames = propagate_surnames
         self.propagate_names = propagate_names
+        self.partner_heads = partner_heads
         self.non_entities = load_non_entities(lexicon_dir) if drop_non_entities else frozenset()
         self.common_words = load_common_words(lexicon_dir) if drop_common_words else frozenset()
         # PARTNER and OFFICER mentions are checked against both lists
@@ -257,6 +282,8 @@ class EntityRules:
             kept = self._defined_terms(kept)
         if self.vote_labels:
             kept = self._vote(kept)
+        if self.partner_heads:
+            kept = _partner_heads(kept)
         if self.propagate_surnames:
             kept = self._surnames(doc, kept)
         if self.propagate_names:
@@ -357,12 +384,13 @@ class EntityRules:
     assigns=["doc.ents", "doc._.entity_scores"],
     requires=["doc.ents"],
     default_config={"vote_labels": True, "drop_non_entities": True, "drop_patterns": True, "propagate_surnames": True,
-                    "drop_common_words": True, "drop_filing_words": True, "propagate_names": True, "lexicon_dir": None},
+                    "drop_common_words": True, "drop_filing_words": True, "propagate_names": True, "partner_heads": True,
+                    "lexicon_dir": None},
 )
 def make_entity_rules(nlp: Language, name: str, vote_labels: bool, drop_non_entities: bool, drop_patterns: bool,
                       propagate_surnames: bool, drop_common_words: bool, drop_filing_words: bool,
-                      propagate_names: bool, lexicon_dir: Optional[str]) -> EntityRules:
+                      propagate_names: bool, partner_heads: bool, lexicon_dir: Optional[str]) -> EntityRules:
     return EntityRules(name, vote_labels=vote_labels, drop_non_entities=drop_non_entities,
                        drop_patterns=drop_patterns, propagate_surnames=propagate_surnames,
                        drop_common_words=drop_common_words, drop_filing_words=drop_filing_words,
-                       propagate_names=propagate_names, lexicon_dir=lexicon_dir)
+                       propagate_names=propagate_names, partner_heads=partner_heads, lexicon_dir=lexicon_dir)

@@ -211,3 +211,15 @@ def test_rules_find_a_found_name_at_its_other_whole_word_occurrences(blank_nlp):
     assert doc._.entity_scores == [0.9, 0.8, 0.7, 0.6, 0.8, 0.5, 0.7, 0.4, 0.4]
     off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off", config={"propagate_names": False, "drop_common_words": False})
     assert len(off(_doc_with_ents(blank_nlp, text, spans)).ents) == len(spans)
+
+
+def test_rules_take_the_head_of_a_partner_name_for_that_partner(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"propagate_names": False})
+    text = "NRx Pharmaceuticals, Inc. said NRx will file. PSMA Development Company targets PSMA. Gencaro is a drug of ARCA."
+    spans = [("NRx Pharmaceuticals, Inc.", "PARTNER", 0), ("NRx", "TARGET", 1), ("PSMA Development Company", "PARTNER", 0),
+             ("PSMA", "TARGET", 1), ("Gencaro", "DRUG", 0), ("ARCA", "PARTNER", 0)]
+    doc = rules(_doc_with_ents(blank_nlp, text, spans))
+    # `NRx` heads a partner's name; `PSMA` is written as targets are; `Gencaro` heads no partner's name
+    assert [e.label_ for e in doc.ents] == ["PARTNER", "PARTNER", "PARTNER", "TARGET", "DRUG", "PARTNER"]
+    off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off", config={"partner_heads": False, "propagate_names": False})
+    assert [e.label_ for e in off(_doc_with_ents(blank_nlp, text, spans)).ents][1] == "TARGET"
