@@ -17,7 +17,8 @@ statistics. The rules, each switchable in the config:
   (`... Securities Inc.`, `... LLP`) are removed, and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
   parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), the head noun of a
-  defined term off a partner (`Hansoh Territory` -> `Hansoh`), a
+  defined term off a partner (`Hansoh Territory` -> `Hansoh`), a platform's name written as a drug
+  (`LEAPS` of `LEAPS technology`) dropped, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
   capitalised headline verb off its end (`Kamada Wants` -> `Kamada`) or out of its middle
   (`ImmunoGen Achieve Milestone` -> `ImmunoGen`);
@@ -167,6 +168,29 @@ def _balance_parentheses(doc: Doc, start: int, end: int) -> Tuple[int, int]:
     return start, end
 
 
+PLATFORM_WORDS = frozenset("technology technologies platform platforms".split())
+
+
+def _drop_platforms(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+    """Drop the DRUG and TARGET mentions of a name found as a DRUG that the document writes before `technology`
+    or `platform` anywhere (`LEAPS technology`, `TAP platform`): the schema's DRUG excludes platforms. A
+    lower-case name is kept (`calicheamicin technology` names the payload drug)."""
+    drugs = {tuple(t.text for t in span if not t.is_space) for span, _, _ in kept if span.label_ == "DRUG" and not span.text.islower()}
+    if not drugs:
+        return kept
+    doc = kept[0][0].doc
+    words = [t for t in doc if not t.is_space and t.text not in ("®", "™")]
+    lengths = {len(name) for name in drugs}
+    platforms = {
+        name for i, token in enumerate(words) if token.lower_ in PLATFORM_WORDS
+        for name in (tuple(t.text for t in words[max(0, i - n):i]) for n in lengths) if name in drugs
+    }
+    if not platforms:
+        return kept
+    # its mentions the recognizer labelled TARGET go too (they would win the label vote once the DRUG ones are gone)
+    return [item for item in kept if not (item[0].label_ in ("DRUG", "TARGET") and tuple(t.text for t in item[0] if not t.is_space) in platforms)]
+
+
 def _partner_heads(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
     """Relabel DRUG and TARGET mentions that head a partner's name as PARTNER (see `partner_heads`)."""
     heads = set()
@@ -279,7 +303,7 @@ class EntityRules:
                 continue
             kept.append((span, scores[i] if scores else None, ids[i] if ids else None))
         if self.drop_patterns:
-            kept = self._defined_terms(kept)
+            kept = _drop_platforms(self._defined_terms(kept))
         if self.vote_labels:
             kept = self._vote(kept)
         if self.partner_heads:

@@ -70,6 +70,11 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
          [("Hansoh", "PARTNER", 0), ("Hansoh Product", "PARTNER", 0), ("Hansoh Territory", "PARTNER", 0),
           ("Hansoh Products", "PARTNER", 0), ("American Home Products", "PARTNER", 0)],
          ["Hansoh", "Hansoh", "Hansoh", "Hansoh", "American Home Products"]),
+        # a name found as a DRUG and written before `technology` is a platform: its DRUG and TARGET mentions
+        # go; a lower-case name (a payload) stays
+        ("CEL-SCI's LEAPS technology. The LEAPS conjugate with calicheamicin technology and DM1.",
+         [("LEAPS", "TARGET", 0), ("LEAPS", "DRUG", 1), ("calicheamicin", "DRUG", 0), ("DM1", "DRUG", 0)],
+         ["calicheamicin", "DM1"]),
     ],
 )
 def test_rules_trim_the_edges_of_a_mention(blank_nlp, text, spans, expected):
