@@ -2,7 +2,7 @@
 
     python scripts/package_model.py training/cpu/model-best [--name immunoextract_cpu] [--beam-width 2]
         [--train annotations/train.jsonl,annotations/train_augmented.jsonl]
-        [--relation-thresholds '{"PARTNER_OF": 0.5}'] [--max-mb 50]
+        [--relation-thresholds '{"PARTNER_OF": 0.5}'] [--max-mb 50] [--output DIR]
 
 It decodes NER with a beam (which gives each entity its probability; a beam of 2 gives the scores
 and loses the least accuracy against greedy decoding: entity F1 83.0 vs 83.6 greedy and 82.4 with 4
@@ -29,12 +29,13 @@ def main() -> None:
     parser.add_argument("--beam-width", type=int, default=2)
     parser.add_argument("--train", default=None, help="training files (comma-separated) to hash into the meta")
     parser.add_argument("--relation-thresholds", default=None, help='per-label relation thresholds, JSON: {"PARTNER_OF": 0.5}')
+    parser.add_argument("--output", default=None, help="where to write the pipeline (default: models/NAME)")
     parser.add_argument("--max-mb", type=float, default=50.0, help="size limit in MB (the shipped default's is 50)")
     args = parser.parse_args()
     thresholds = json.loads(args.relation_thresholds) if args.relation_thresholds else None
     from immunoextract.training.loop import data_hash, record_meta
 
-    target = ROOT / "models" / args.name
+    target = Path(args.output) if args.output else ROOT / "models" / args.name
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(args.source, target)
