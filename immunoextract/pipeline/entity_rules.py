@@ -50,6 +50,8 @@ from ..data.lexicon import WORD, lexicon_lines, only_common_words, read_word_lis
 from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS, POST_NOMINALS, RESOURCES, ROLE_WORDS, TITLES
 
 COMPANY_NAME_WORDS: FrozenSet[str] = COMPANY_SUFFIXES | COMPANY_WORDS
+# the mentions the rules keep, in order: (span, recognizer score or None, mention id or None)
+Kept = List[Tuple[Span, Optional[float], Optional[str]]]
 TITLE_FILLERS: FrozenSet[str] = frozenset(
     "chief senior of and the general medical financial operating scientific business development investor media "
     "corporate communications board directors member".split()
@@ -138,6 +140,11 @@ def _has_alnum(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
+def _words(span: Span) -> Tuple[str, ...]:
+    """The words of a mention, line breaks left out: `NRx\nPharma` and `NRx Pharma` are one name."""
+    return tuple(t.text for t in span if not t.is_space)
+
+
 def _balance_parentheses(doc: Doc, start: int, end: int) -> Tuple[int, int]:
     """Token bounds of a mention without an unmatched parenthesis: no name of the schema has one, while
     the recognizer runs a partner into its product (`Millennium (MLN591DM1`: cut before the `(`) or starts
@@ -171,11 +178,11 @@ def _balance_parentheses(doc: Doc, start: int, end: int) -> Tuple[int, int]:
 PLATFORM_WORDS = frozenset("technology technologies platform platforms".split())
 
 
-def _drop_platforms(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+def _drop_platforms(kept: Kept) -> Kept:
     """Drop the DRUG and TARGET mentions of a name found as a DRUG that the document writes before `technology`
     or `platform` anywhere (`LEAPS technology`, `TAP platform`): the schema's DRUG excludes platforms. A
     lower-case name is kept (`calicheamicin technology` names the payload drug)."""
-    drugs = {tuple(t.text for t in span if not t.is_space) for span, _, _ in kept if span.label_ == "DRUG" and not span.text.islower()}
+    drugs = {_words(span) for span, _, _ in kept if span.label_ == "DRUG" and not span.text.islower()}
     if not drugs:
         return kept
     doc = kept[0][0].doc
@@ -188,14 +195,14 @@ def _drop_platforms(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> 
     if not platforms:
         return kept
     # its mentions the recognizer labelled TARGET go too (they would win the label vote once the DRUG ones are gone)
-    return [item for item in kept if not (item[0].label_ in ("DRUG", "TARGET") and tuple(t.text for t in item[0] if not t.is_space) in platforms)]
+    return [item for item in kept if not (item[0].label_ in ("DRUG", "TARGET") and _words(item[0]) in platforms)]
 
 
-def _partner_heads(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+def _partner_heads(kept: Kept) -> Kept:
     """Relabel DRUG and TARGET mentions that head a partner's name as PARTNER (see `partner_heads`)."""
     heads = set()
     for span, _, _ in kept:
-        words = [t.text for t in span if not t.is_space]
+        words = _words(span)
         if span.label_ == "PARTNER" and len(words) > 1:
             for k in range(1, len(words)):
                 if all(w.lower() in COMPANY_NAME_WORDS or not w[:1].isalnum() for w in words[k:]):
@@ -205,7 +212,7 @@ def _partner_heads(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> L
         return kept
     return [
         (Span(span.doc, span.start, span.end, label="PARTNER"), score, eid)
-        if span.label_ in ("DRUG", "TARGET") and not span.text.isupper() and tuple(t.text for t in span if not t.is_space) in heads
+        if span.label_ in ("DRUG", "TARGET") and not span.text.isupper() and _words(span) in heads
         else (span, score, eid)
         for span, score, eid in kept
     ]
@@ -220,14 +227,14 @@ def _is_defined_term(span: Span) -> bool:
     return opening is not None and opening.text == "(" and doc[end + 1].text == ")"
 
 
-def _propagate_names(doc: Doc, kept: List[Tuple[Span, Optional[float], Optional[str]]],
-                     recognized: Sequence[Span]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+def _propagate_names(doc: Doc, kept: Kept,
+                     recognized: Sequence[Span]) -> Kept:
     """Add a mention at every other whole-word occurrence of a found name (see `propagate_names`); one pass
     over the tokens, so the cost grows with the document, not with the number of names times its length."""
     names: Dict[str, List[Tuple[Tuple[str, ...], str, Optional[float]]]] = defaultdict(list)
     seen = set()
     for span, score, _ in kept:
-        words = tuple(t.text for t in span if not t.is_space)
+        words = _words(span)
         if words in seen or not (_is_defined_term(span) or (len(span.text) >= 3 and not span.text.islower())):
             continue
         seen.add(words)
@@ -290,7 +297,7 @@ class EntityRules:
             return doc
         scores = list(doc._.entity_scores) if doc._.entity_scores is not None else None
         ids = list(doc._.entity_ids) if doc._.entity_ids is not None else None
-        kept: List[Tuple[Span, Optional[float], Optional[str]]] = []
+        kept: Kept = []
         for i, ent in enumerate(ents):
             span = self._trim(ent) if self.drop_patterns else ent
             if span is None or self._is_noise(span):
@@ -355,7 +362,7 @@ class EntityRules:
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
 
     @staticmethod
-    def _defined_terms(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+    def _defined_terms(kept: Kept) -> Kept:
         """A PARTNER mention ending in a defined term's head noun (`Hansoh Product`) is cut to the name before it."""
         alone = {span.text for span, _, _ in kept if span.label_ == "PARTNER"}
         trimmed = []
@@ -368,7 +375,7 @@ class EntityRules:
         return trimmed
 
     @staticmethod
-    def _surnames(doc: Doc, kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+    def _surnames(doc: Doc, kept: Kept) -> Kept:
         surnames: Dict[str, Optional[float]] = {}
         for span, score, _ in kept:
             last = span[-1].text
@@ -386,7 +393,7 @@ class EntityRules:
         return sorted(kept + added, key=lambda item: item[0].start)
 
     @staticmethod
-    def _vote(kept: List[Tuple[Span, Optional[float], Optional[str]]]) -> List[Tuple[Span, Optional[float], Optional[str]]]:
+    def _vote(kept: Kept) -> Kept:
         votes: Dict[str, Dict[str, List[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
         keys = [normalize_name(span.text) for span, _, _ in kept]
         for key, (span, score, _) in zip(keys, kept):
