@@ -1,4 +1,4 @@
-"""`immunoextract train CONFIG --output DIR [--gpu-id N] [--section.key value ...]`."""
+"""`immunoextract train CONFIG --output DIR [--gpu-id N] [--resume-from MODEL] [--section.key value ...]`."""
 from pathlib import Path
 
 import typer
@@ -13,6 +13,7 @@ def train_cli(
     config_path: Path = typer.Argument(..., help="Training config, e.g. configs/cpu.cfg", exists=False),
     output: Path = typer.Option(..., "--output", "-o", help="Folder for model-best and model-last"),
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, -1 for CPU"),
+    resume_from: Path = typer.Option(None, "--resume-from", help="A saved pipeline whose trained components start from their weights"),
 ) -> None:
     """Train a pipeline from schema JSONL (the config's paths.train / paths.dev). Extra
     `--section.key value` options override the config, as with `spacy train`."""
@@ -21,5 +22,7 @@ def train_cli(
     if not config_path.exists():
         fail(f"{config_path}: no such config file")
     overrides = parse_config_overrides(ctx.args)
-    best = train(config_path, output, overrides=overrides, use_gpu=gpu_id)
+    if resume_from is not None and not (resume_from / "config.cfg").exists():
+        fail(f"{resume_from}: not a saved pipeline (no config.cfg) to resume training from")
+    best = train(config_path, output, overrides=overrides, use_gpu=gpu_id, resume_from=resume_from)
     typer.echo(f"Best model: {best}")

@@ -9,12 +9,11 @@ import pytest
 from immunoextract.data.schema import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY = [
+TINY_RUN = [
     "--training.max_steps", "6", "--training.eval_frequency", "3",
-    "--corpora.train.limit", "6", "--corpora.dev.limit", "2",
-    "--components.tok2vec.model.encode.width", "32", "--components.tok2vec.model.encode.depth", "1",
-    "--training.batcher.size", "600",
+    "--corpora.train.limit", "6", "--corpora.dev.limit", "2", "--training.batcher.size", "600",
 ]
+TINY = [*TINY_RUN, "--components.tok2vec.model.encode.width", "32", "--components.tok2vec.model.encode.depth", "1"]
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +83,26 @@ def test_pretrained_tok2vec_weights_are_loaded_by_training(tmp_path):
     config = load_config(ROOT / "configs" / "cpu.cfg", overrides=overrides, interpolate=False)
     nlp = init_nlp(config)
     assert get_tok2vec_ref(nlp, config.interpolate()["pretraining"]).to_bytes() == weights.read_bytes()
+
+
+@pytest.mark.slow
+def test_training_resumes_from_a_saved_pipeline(tiny_model, tmp_path):
+    """`--resume-from`: the trained components are sourced from the saved pipeline, so the second leg starts
+    from its weights (frozen here, so they must come out byte for byte as they went in)."""
+    out = tmp_path / "leg2"
+    cmd = [sys.executable, "-m", "immunoextract", "train", str(ROOT / "configs" / "cpu.cfg"), "--output", str(out),
+           "--resume-from", str(tiny_model / "model-last"),
+           "--paths.train", str(ROOT / "annotations" / "train.jsonl"), "--paths.dev", str(ROOT / "annotations" / "dev.jsonl"),
+           *TINY_RUN,  # no width override: the sourced tok2vec brings its own
+           "--training.frozen_components", '["tok2vec","ner","events","relations"]', "--training.max_steps", "2"]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    resume = (out / "resume.cfg").read_text()
+    for name in ("tok2vec", "ner", "events", "relations"):
+        assert f"[components.{name}]\nsource = \"{(tiny_model / 'model-last').resolve()}\"" in resume
+    for name in ("tok2vec", "ner", "relations"):
+        assert (out / "model-last" / name / "model").read_bytes() == (tiny_model / "model-last" / name / "model").read_bytes()
+    missing = subprocess.run([sys.executable, "-m", "immunoextract", "train", str(ROOT / "configs" / "cpu.cfg"),
+                              "--output", str(tmp_path / "x"), "--resume-from", str(tmp_path / "nothing")],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert missing.returncode != 0 and "not a saved pipeline" in missing.stderr and "Traceback" not in missing.stderr
