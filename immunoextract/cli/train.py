@@ -22,7 +22,5 @@ def train_cli(
     if not config_path.exists():
         fail(f"{config_path}: no such config file")
     overrides = parse_config_overrides(ctx.args)
-    if resume_from is not None and not (resume_from / "config.cfg").exists():
-        fail(f"{resume_from}: not a saved pipeline (no config.cfg) to resume training from")
     best = train(config_path, output, overrides=overrides, use_gpu=gpu_id, resume_from=resume_from)
     typer.echo(f"Best model: {best}")

@@ -241,6 +241,8 @@ def _propagate_names(doc: Doc, kept: Kept,
         names[words[0]].append((words, span.label_, score))
     if not names:
         return kept
+    for candidates in names.values():
+        candidates.sort(key=lambda name: -len(name[0]))  # the longest name first
     taken = [False] * len(doc)
     for span in [span for span, _, _ in kept] + list(recognized):
         taken[span.start:span.end] = [True] * len(span)
@@ -249,7 +251,7 @@ def _propagate_names(doc: Doc, kept: Kept,
     while i < len(doc):
         match = None
         if not taken[i] and doc[i].text in names and not (i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_):
-            for words, label, score in sorted(names[doc[i].text], key=lambda n: -len(n[0])):
+            for words, label, score in names[doc[i].text]:
                 end, k = i, 0
                 while end < len(doc) and k < len(words) and not taken[end]:
                     if doc[end].is_space:

@@ -38,7 +38,6 @@ def train(
     overrides = dict(overrides or {})
     output_dir = Path(output_dir)
     if resume_from is not None:
-        output_dir.mkdir(parents=True, exist_ok=True)
         config_path = resume_config(config_path, resume_from, output_dir / "resume.cfg")
     overrides.update(backbone_overrides(config_path, overrides))
     spacy_train(Path(config_path), output_path=output_dir, use_gpu=use_gpu, overrides=overrides)
@@ -69,6 +68,7 @@ def resume_config(config_path: Union[str, Path], model_dir: Union[str, Path], ou
     for name, component in config["components"].items():
         if "model" in component and name in saved:
             config["components"][name] = {"source": str(model_dir.resolve())}
+    Path(output_path).parent.mkdir(parents=True, exist_ok=True)
     config.to_disk(output_path)
     return Path(output_path)
 
