@@ -14,7 +14,9 @@ statistics. The rules, each switchable in the config:
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
 - `drop_patterns`: trial registry numbers, URLs, statistics, numbers, bare degrees (`MD, MPH`), job
   titles alone (`Controller`) and banks, brokers, investors and law firms named as such
-  (`... Securities Inc.`, `... LLP`) are removed, and
+  (`... Securities Inc.`, `... LLP`) are removed, so are mentions whose context says they are no name: a ticker
+  after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city before its
+  state (`Boulder, Colorado`) or a discipline after `Professor of` or `Department of`; and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
   parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), the head noun of a
   defined term off a partner (`Hansoh Territory` -> `Hansoh`), a platform's name written as a drug
@@ -93,6 +95,30 @@ DEFINED_TERM_HEADS_IF_NAMED = frozenset(["products"])
 # a name runs on into a headline ("ImmunoGen Achieve Milestone"): cut before a verb inside a mention too,
 # except words that also end company names (`Health Care Partners`, `Advance`)
 HEADLINE_VERBS_MID = HEADLINE_VERBS - frozenset("partner partners name names issue issues plan plans update updates close closes".split())
+# an exchange and its colon before a mention (`(NASDAQ: NRXP)`): a stock ticker, which the schema leaves out
+TICKER_CONTEXT = re.compile(
+    r"\b(?:NASDAQ|Nasdaq|NYSE|AMEX|OTC\w*|TSX\w*|TSE|ASX|LSE|AIM|Euronext|HKEX|KOSDAQ)"
+    r"(?:\s+(?:Global(?:\s+Select)?\s+Market|Capital\s+Market|American))?\s*:\s*$"
+)
+# a mention right after `By` at the start of a line is a byline's author (`By Meg Flippin Benzinga`): media
+BYLINE_CONTEXT = re.compile(r"(?:^|\n)[ \t]*By\s+$")
+US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|"
+    "Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|"
+    "Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|"
+    "Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|"
+    "West Virginia|Wisconsin|Wyoming"
+)
+# a partner after `Professor of` or `Department of` is a discipline or an academic unit (`Professor of Orthopedic
+# Surgery`), not an organisation that develops drugs (`a division of Wyeth` is, and stays)
+ACADEMIC_CONTEXT = re.compile(r"\b(?:Professors?|Department|School|Faculty)\s+of\s+(?:the\s+)?$")
+# `, Colorado` or `, TX` after a partner: the mention is a city of an address or dateline (`Boulder, Colorado 80301`);
+# no company name of the corpus or of the real filings' gold is followed by a state
+STATE_AFTER = re.compile(
+    r",\s*(?:(?:%s|%s)(?![\w-])|(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
+    r"NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|Calif|Mass|Colo|Conn|Fla|Ill|Md|Mich|Minn|Tex|Wash)(?![\w-]))"
+    % (US_STATES, US_STATES.upper())
+)
 
 
 @lru_cache(maxsize=4)
@@ -117,6 +143,24 @@ def _names_bank_or_law_firm(span: Span) -> bool:
     """A PARTNER that is a bank, broker, investor or law firm by its own name (`J.P. Morgan Securities Inc.`,
     `Duane Morris LLP`): the schema's PARTNER excludes them; no drug company carries these words."""
     return span.label_ == "PARTNER" and any(t.lower_.rstrip(".") in NOT_PARTNER_WORDS for t in span)
+
+
+def _in_non_name_context(span: Span) -> bool:
+    """A stock ticker (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a city before its state
+    (`Boulder, Colorado`) or a discipline (`Professor of Orthopedic Surgery`): the words around the mention
+    say it is no name the schema annotates."""
+    doc = span.doc
+    first = max(0, span.start - 6)
+    # a few tokens of context, not `doc.text`, which spaCy rebuilds at every call
+    before = ("" if first == 0 else "x") + "".join(t.text_with_ws for t in doc[first:span.start])
+    if TICKER_CONTEXT.search(before) or BYLINE_CONTEXT.search(before):
+        return True
+    if span.label_ == "OFFICER" and len(span) > 1 and span[0].text == "By" and BYLINE_CONTEXT.search(before + "By "):
+        return True
+    if span.label_ != "PARTNER":
+        return False
+    after = span[-1].whitespace_ + "".join(t.text_with_ws for t in doc[span.end:span.end + 4])
+    return bool(STATE_AFTER.match(after) or ACADEMIC_CONTEXT.search(before))
 
 
 def _only_role_words(text: str) -> bool:
@@ -359,7 +403,8 @@ class EntityRules:
         vocabulary = self.name_words if span.label_ in ("PARTNER", "OFFICER") else self.common_words
         if vocabulary and not after_title and only_common_words(text, vocabulary, COMPANY_NAME_WORDS):
             return True
-        if self.drop_patterns and (_only_degrees(text) or _only_role_words(text) or _names_bank_or_law_firm(span)):
+        if self.drop_patterns and (_only_degrees(text) or _only_role_words(text) or _names_bank_or_law_firm(span)
+                                   or _in_non_name_context(span)):
             return True
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
 

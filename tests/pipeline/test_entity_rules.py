@@ -117,6 +117,26 @@ def test_rules_drop_banks_and_law_firms_named_as_such(blank_nlp):
     assert [e.text for e in rules(doc).ents] == ["Acme", "Zeta Pharma AG", "Capital Bio"]
 
 
+def test_rules_drop_tickers_bylines_cities_and_disciplines_by_their_context(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False, "propagate_names": False})
+    text = ("Acme Bio Rises\nBy Meg Flippin Benzinga\nBOULDER, Colorado -- Acme Bio (NASDAQ: ACMB) and Zeta Inc. "
+            "(Nasdaq Global Market: ZETA) said Dr. Jo Ray, Professor of Orthopedic Surgery, joined Acme Bio, a "
+            "division of Zeta Inc. Zeta Inc., Texas and Acme Bio, TX-based, and Beta Corp. (BETA) signed. Reviewed by Sam Lee.")
+    doc = _doc_with_ents(blank_nlp, text, [
+        ("Acme Bio", "PARTNER", 0), ("By Meg Flippin", "OFFICER", 0), ("BOULDER", "PARTNER", 0), ("Acme Bio", "PARTNER", 1),
+        ("ACMB", "DRUG", 0), ("Zeta Inc.", "PARTNER", 0), ("ZETA", "PARTNER", 0), ("Jo Ray", "OFFICER", 0),
+        ("Orthopedic Surgery", "PARTNER", 0), ("Acme Bio", "PARTNER", 2), ("Zeta Inc.", "PARTNER", 1),
+        ("Zeta Inc.", "PARTNER", 2), ("Acme Bio", "PARTNER", 3), ("Beta Corp.", "PARTNER", 0), ("BETA", "PARTNER", 0),
+        ("Sam Lee", "OFFICER", 0)])
+    kept = [(e.text, e.start_char) for e in rules(doc).ents]
+    # gone: the byline's author, the dateline's city, both tickers after an exchange, the discipline after
+    # `Professor of` and the partner before `, Texas`; `TX-based` is no state after a comma, `(BETA)` has no
+    # exchange and `by Sam Lee` opens no line
+    assert [t for t, _ in kept] == ["Acme Bio", "Acme Bio", "Zeta Inc.", "Jo Ray", "Acme Bio", "Zeta Inc.",
+                                    "Acme Bio", "Beta Corp.", "BETA", "Sam Lee"]
+    assert text[kept[5][1] - 12:kept[5][1]] == "division of "  # a company after `a division of` stays
+
+
 def test_rules_drop_mentions_made_only_of_common_words(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
     text = ("Extended Territory rights went to Acme. Supply of AB-1 is BUT DELAYED, said Professor Young. "
