@@ -18,7 +18,8 @@ statistics. The rules, each switchable in the config:
   after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city before its
   state (`Boulder, Colorado`) or a discipline after `Professor of` or `Department of`; and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
-  parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), the head noun of a
+  parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), a partner widened over the
+  `Group` right after it (`Roche Group`), the head noun of a
   defined term off a partner (`Hansoh Territory` -> `Hansoh`), a platform's name written as a drug
   (`LEAPS` of `LEAPS technology`) dropped, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
@@ -389,6 +390,9 @@ class EntityRules:
                 end = k - 2 if k - start > 2 and ent.doc[k - 1].text == "-" and ent.doc[k - 2].lower_ == "re" else k
                 break
         start, end = _balance_parentheses(ent.doc, start, end)
+        if ent.label_ == "PARTNER" and end == ent.end and end < len(ent.doc) and ent.doc[end].text in ("Group", "GROUP") \
+                and ent.doc[end - 1].whitespace_ == " ":
+            end += 1  # `the Roche Group`: the group's full name, as `../shared/dev` writes it
         if start == end:
             return None
         if (start, end) == (ent.start, ent.end):

@@ -75,6 +75,10 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
         ("CEL-SCI's LEAPS technology. The LEAPS conjugate with calicheamicin technology and DM1.",
          [("LEAPS", "TARGET", 0), ("LEAPS", "DRUG", 1), ("calicheamicin", "DRUG", 0), ("DM1", "DRUG", 0)],
          ["calicheamicin", "DM1"]),
+        # a partner takes the `Group` after it, not one after a comma nor a DRUG's
+        ("A member of the Roche Group. THE ROCHE GROUP. Roche, Group results. Acmetinib Group.",
+         [("Roche", "PARTNER", 0), ("ROCHE", "PARTNER", 0), ("Roche", "PARTNER", 1), ("Acmetinib", "DRUG", 0)],
+         ["Roche Group", "ROCHE GROUP", "Roche", "Acmetinib"]),
     ],
 )
 def test_rules_trim_the_edges_of_a_mention(blank_nlp, text, spans, expected):
