@@ -16,7 +16,8 @@ statistics. The rules, each switchable in the config:
   titles alone (`Controller`) and banks, brokers, investors and law firms named as such
   (`... Securities Inc.`, `... LLP`) are removed, so are mentions whose context says they are no name: a ticker
   after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city before its
-  state (`Boulder, Colorado`) or a discipline after `Professor of` or `Department of`; and
+  state (`Boulder, Colorado`) or a discipline after `Professor of` or `Department of` (with every other
+  mention of that city, author or discipline); and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
   parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), a partner widened over the
   `Group` right after it (`Roche Group`), the head noun of a
@@ -98,8 +99,8 @@ DEFINED_TERM_HEADS_IF_NAMED = frozenset(["products"])
 HEADLINE_VERBS_MID = HEADLINE_VERBS - frozenset("partner partners name names issue issues plan plans update updates close closes".split())
 # an exchange and its colon before a mention (`(NASDAQ: NRXP)`): a stock ticker, which the schema leaves out
 TICKER_CONTEXT = re.compile(
-    r"\b(?:NASDAQ|Nasdaq|NYSE|AMEX|OTC\w*|TSX\w*|TSE|ASX|LSE|AIM|Euronext|HKEX|KOSDAQ)"
-    r"(?:\s+(?:Global(?:\s+Select)?\s+Market|Capital\s+Market|American))?\s*:\s*$"
+    r"\b(?:NASDAQ|Nasdaq|NYSE|AMEX|OTC\w*|TSX\w*|TSE|TASE|ASX|LSE|AIM|Euronext|HKEX|KOSDAQ)"
+    r"(?:\s+(?:Global(?:\s+Select)?\s+Market|Capital\s+Market|American))?\s*[:/]\s*$"
 )
 # a mention right after `By` at the start of a line is a byline's author (`By Meg Flippin Benzinga`): media
 BYLINE_CONTEXT = re.compile(r"(?:^|\n)[ \t]*By\s+$")
@@ -146,22 +147,42 @@ def _names_bank_or_law_firm(span: Span) -> bool:
     return span.label_ == "PARTNER" and any(t.lower_.rstrip(".") in NOT_PARTNER_WORDS for t in span)
 
 
-def _in_non_name_context(span: Span) -> bool:
-    """A stock ticker (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a city before its state
-    (`Boulder, Colorado`) or a discipline (`Professor of Orthopedic Surgery`): the words around the mention
-    say it is no name the schema annotates."""
+def _in_non_name_context(span: Span) -> Optional[str]:
+    """Why the words around the mention say it is no name the schema annotates, or None: `ticker` after its
+    exchange (`NASDAQ: NRXP`), `byline` (`By Meg Flippin`), `city` before its state (`Boulder, Colorado`) or
+    `discipline` (`Professor of Orthopedic Surgery`)."""
     doc = span.doc
     first = max(0, span.start - 6)
     # a few tokens of context, not `doc.text`, which spaCy rebuilds at every call
     before = ("" if first == 0 else "x") + "".join(t.text_with_ws for t in doc[first:span.start])
-    if TICKER_CONTEXT.search(before) or BYLINE_CONTEXT.search(before):
-        return True
-    if span.label_ == "OFFICER" and len(span) > 1 and span[0].text == "By" and BYLINE_CONTEXT.search(before + "By "):
-        return True
+    if TICKER_CONTEXT.search(before):
+        return "ticker"
+    if BYLINE_CONTEXT.search(before) or (
+            span.label_ == "OFFICER" and len(span) > 1 and span[0].text == "By" and BYLINE_CONTEXT.search(before + "By ")):
+        return "byline"
     if span.label_ != "PARTNER":
-        return False
+        return None
     after = span[-1].whitespace_ + "".join(t.text_with_ws for t in doc[span.end:span.end + 4])
-    return bool(STATE_AFTER.match(after) or ACADEMIC_CONTEXT.search(before))
+    if STATE_AFTER.match(after) and not any(w.lower() in COMPANY_NAME_WORDS for w in _words(span)):
+        return "city"  # not `Acme Inc., Texas`
+    return "discipline" if ACADEMIC_CONTEXT.search(before) else None
+
+
+def _drop_non_names_by_context(kept: Kept) -> Kept:
+    """Drop the mentions `_in_non_name_context` rejects, and every other mention of a city, byline author or
+    discipline so found: the `Boulder` of `Boulder, Colorado` is the city in `a plant in Boulder` too. A ticker
+    goes alone, as companies trade under their own names (`XOMA Ltd. (Nasdaq: XOMA)`)."""
+    not_names, dropped = set(), set()
+    for k, (span, _, _) in enumerate(kept):
+        reason = _in_non_name_context(span)
+        if reason:
+            dropped.add(k)
+            words = _words(span)
+            if reason != "ticker":
+                not_names.update((words, words[1:]) if words[0] == "By" else (words,))
+    if not dropped:
+        return kept
+    return [item for k, item in enumerate(kept) if k not in dropped and _words(item[0]) not in not_names]
 
 
 def _only_role_words(text: str) -> bool:
@@ -367,6 +388,8 @@ class EntityRules:
         if self.propagate_names:
             # never into words the recognizer tagged and the rules above dropped or trimmed off
             kept = _propagate_names(doc, kept, ents)
+        if self.drop_patterns:
+            kept = _drop_non_names_by_context(kept)
         doc.ents = [span for span, _, _ in kept]
         if scores is not None:
             doc._.entity_scores = [score for _, score, _ in kept]
@@ -407,8 +430,7 @@ class EntityRules:
         vocabulary = self.name_words if span.label_ in ("PARTNER", "OFFICER") else self.common_words
         if vocabulary and not after_title and only_common_words(text, vocabulary, COMPANY_NAME_WORDS):
             return True
-        if self.drop_patterns and (_only_degrees(text) or _only_role_words(text) or _names_bank_or_law_firm(span)
-                                   or _in_non_name_context(span)):
+        if self.drop_patterns and (_only_degrees(text) or _only_role_words(text) or _names_bank_or_law_firm(span)):
             return True
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
 

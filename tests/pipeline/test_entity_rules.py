@@ -125,19 +125,23 @@ def test_rules_drop_tickers_bylines_cities_and_disciplines_by_their_context(blan
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False, "propagate_names": False})
     text = ("Acme Bio Rises\nBy Meg Flippin Benzinga\nBOULDER, Colorado -- Acme Bio (NASDAQ: ACMB) and Zeta Inc. "
             "(Nasdaq Global Market: ZETA) said Dr. Jo Ray, Professor of Orthopedic Surgery, joined Acme Bio, a "
-            "division of Zeta Inc. Zeta Inc., Texas and Acme Bio, TX-based, and Beta Corp. (BETA) signed. Reviewed by Sam Lee.")
+            "division of Zeta Inc. Zeta Inc., Texas and Plano, TX and Ames, TX-based Beta Corp. (BETA) signed. "
+            "Boulder and ACMB stock. Reviewed by Sam Lee; Meg Flippin wrote.")
     doc = _doc_with_ents(blank_nlp, text, [
         ("Acme Bio", "PARTNER", 0), ("By Meg Flippin", "OFFICER", 0), ("BOULDER", "PARTNER", 0), ("Acme Bio", "PARTNER", 1),
         ("ACMB", "DRUG", 0), ("Zeta Inc.", "PARTNER", 0), ("ZETA", "PARTNER", 0), ("Jo Ray", "OFFICER", 0),
         ("Orthopedic Surgery", "PARTNER", 0), ("Acme Bio", "PARTNER", 2), ("Zeta Inc.", "PARTNER", 1),
-        ("Zeta Inc.", "PARTNER", 2), ("Acme Bio", "PARTNER", 3), ("Beta Corp.", "PARTNER", 0), ("BETA", "PARTNER", 0),
-        ("Sam Lee", "OFFICER", 0)])
+        ("Zeta Inc.", "PARTNER", 2), ("Plano", "PARTNER", 0), ("Ames", "PARTNER", 0), ("Beta Corp.", "PARTNER", 0),
+        ("BETA", "PARTNER", 0), ("Boulder", "PARTNER", 0), ("ACMB", "DRUG", 1), ("Sam Lee", "OFFICER", 0),
+        ("Meg Flippin", "OFFICER", 1)])
     kept = [(e.text, e.start_char) for e in rules(doc).ents]
     # gone: the byline's author, the dateline's city, both tickers after an exchange, the discipline after
-    # `Professor of` and the partner before `, Texas`; `TX-based` is no state after a comma, `(BETA)` has no
-    # exchange and `by Sam Lee` opens no line
-    assert [t for t, _ in kept] == ["Acme Bio", "Acme Bio", "Zeta Inc.", "Jo Ray", "Acme Bio", "Zeta Inc.",
-                                    "Acme Bio", "Beta Corp.", "BETA", "Sam Lee"]
+    # `Professor of`, the city before `, TX`, and each of those names but the tickers wherever else it stands
+    # (`BOULDER` and `Boulder` differ; `ACMB stock` stays, as companies trade under their names); a company
+    # word keeps `Zeta Inc., Texas`, `TX-based` is no state after a comma, `(BETA)` has no exchange and
+    # `by Sam Lee` opens no line
+    assert [t for t, _ in kept] == ["Acme Bio", "Acme Bio", "Zeta Inc.", "Jo Ray", "Acme Bio", "Zeta Inc.", "Zeta Inc.",
+                                    "Ames", "Beta Corp.", "BETA", "Boulder", "ACMB", "Sam Lee"]
     assert text[kept[5][1] - 12:kept[5][1]] == "division of "  # a company after `a division of` stays
 
 
