@@ -16,8 +16,8 @@ statistics. The rules, each switchable in the config:
   titles alone (`Controller`) and banks, brokers, investors and law firms named as such
   (`... Securities Inc.`, `... LLP`) are removed, so are mentions whose context says they are no name: a ticker
   after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city before its
-  state (`Boulder, Colorado`) or a discipline after `Professor of` or `Department of` (with every other
-  mention of that city, author or discipline); and
+  state (`Boulder, Colorado`), a trial's name (`The Emerald Study`) or a discipline after `Professor of` or
+  `Department of` (with every other mention of that trial, city, author or discipline); and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
   parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), a partner widened over the
   `Group` right after it (`Roche Group`), the head noun of a
@@ -111,6 +111,9 @@ US_STATES = (
     "Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|"
     "West Virginia|Wisconsin|Wyoming"
 )
+# a partner or target name before a capitalised `Study` or `Trial` is a trial's name (`The Emerald Study`, `MOXIe
+# Trial Results`); a product's is not (`AV411 Trial Results` in a headline, `TIMING OF AV411 TRIALS`)
+TRIAL_AFTER = re.compile(r"\s*(?:Study|Trial|Studies|Trials)\b")
 # a partner after `Professor of` or `Department of` is a discipline or an academic unit (`Professor of Orthopedic
 # Surgery`), not an organisation that develops drugs (`a division of Wyeth` is, and stays)
 ACADEMIC_CONTEXT = re.compile(r"\b(?:Professors?|Department|School|Faculty)\s+of\s+(?:the\s+)?$")
@@ -149,8 +152,8 @@ def _names_bank_or_law_firm(span: Span) -> bool:
 
 def _in_non_name_context(span: Span) -> Optional[str]:
     """Why the words around the mention say it is no name the schema annotates, or None: `ticker` after its
-    exchange (`NASDAQ: NRXP`), `byline` (`By Meg Flippin`), `city` before its state (`Boulder, Colorado`) or
-    `discipline` (`Professor of Orthopedic Surgery`)."""
+    exchange (`NASDAQ: NRXP`), `byline` (`By Meg Flippin`), `trial` name (`The Emerald Study`), `city` before
+    its state (`Boulder, Colorado`) or `discipline` (`Professor of Orthopedic Surgery`)."""
     doc = span.doc
     first = max(0, span.start - 6)
     # a few tokens of context, not `doc.text`, which spaCy rebuilds at every call
@@ -160,17 +163,19 @@ def _in_non_name_context(span: Span) -> Optional[str]:
     if BYLINE_CONTEXT.search(before) or (
             span.label_ == "OFFICER" and len(span) > 1 and span[0].text == "By" and BYLINE_CONTEXT.search(before + "By ")):
         return "byline"
+    after = span[-1].whitespace_ + "".join(t.text_with_ws for t in doc[span.end:span.end + 4])
+    if span.label_ != "DRUG" and span[-1].whitespace_ and TRIAL_AFTER.match(after) and not any(c.isdigit() for c in span.text):
+        return "trial"
     if span.label_ != "PARTNER":
         return None
-    after = span[-1].whitespace_ + "".join(t.text_with_ws for t in doc[span.end:span.end + 4])
     if STATE_AFTER.match(after) and not any(w.lower() in COMPANY_NAME_WORDS for w in _words(span)):
         return "city"  # not `Acme Inc., Texas`
     return "discipline" if ACADEMIC_CONTEXT.search(before) else None
 
 
 def _drop_non_names_by_context(kept: Kept) -> Kept:
-    """Drop the mentions `_in_non_name_context` rejects, and every other mention of a city, byline author or
-    discipline so found: the `Boulder` of `Boulder, Colorado` is the city in `a plant in Boulder` too. A ticker
+    """Drop the mentions `_in_non_name_context` rejects, and every other mention of a trial, city, byline
+    author or discipline so found: the `Boulder` of `Boulder, Colorado` is the city in `a plant in Boulder` too. A ticker
     goes alone, as companies trade under their own names (`XOMA Ltd. (Nasdaq: XOMA)`)."""
     not_names, dropped = set(), set()
     for k, (span, _, _) in enumerate(kept):

@@ -145,6 +145,15 @@ def test_rules_drop_tickers_bylines_cities_and_disciplines_by_their_context(blan
     assert text[kept[5][1] - 12:kept[5][1]] == "division of "  # a company after `a division of` stays
 
 
+def test_rules_drop_trial_names_but_not_products_before_trial(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False, "propagate_names": False})
+    text = "Okogen filed the Emerald Study. Emerald will enroll. Positive AV411 Trial Results. NATiV3 Trial Design."
+    doc = _doc_with_ents(blank_nlp, text, [("Okogen", "PARTNER", 0), ("Emerald", "PARTNER", 0), ("Emerald", "PARTNER", 1),
+                                           ("AV411", "DRUG", 0), ("NATiV3", "TARGET", 0)])
+    # a trial's name goes wherever it stands; a product before `Trial` stays, and so does a code-like name
+    assert [e.text for e in rules(doc).ents] == ["Okogen", "AV411", "NATiV3"]
+
+
 def test_rules_drop_mentions_made_only_of_common_words(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
     text = ("Extended Territory rights went to Acme. Supply of AB-1 is BUT DELAYED, said Professor Young. "
