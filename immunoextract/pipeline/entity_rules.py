@@ -17,7 +17,8 @@ statistics. The rules, each switchable in the config:
   (`... Securities Inc.`, `... LLP`) are removed, so are mentions whose context says they are no name: a ticker
   after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city before its
   state (`Boulder, Colorado`), a trial's name (`The Emerald Study`) or a discipline after `Professor of` or
-  `Department of` (with every other mention of that trial, city, author or discipline); and
+  `Department of` (with every other mention of that trial, city, author or discipline), and a one-word
+  OFFICER that follows no title and is no word of a longer officer mention (`Kelco and Calgon Vestal`); and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
   parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), a partner widened over the
   `Group` right after it (`Roche Group`), the head noun of a
@@ -188,6 +189,23 @@ def _drop_non_names_by_context(kept: Kept) -> Kept:
     if not dropped:
         return kept
     return [item for k, item in enumerate(kept) if k not in dropped and _words(item[0]) not in not_names]
+
+
+def _drop_lone_officer_words(kept: Kept) -> Kept:
+    """Drop a one-word OFFICER mention that is no word of a longer officer mention in the document and follows no
+    title: the schema's later mentions by surname or first name (`Mehrling`, `Dr. Young`) always have one of the
+    two, and neither the corpus's gold nor `../shared/dev`'s holds another (but for a letter's `Dear Al:`), while
+    the recognizer tags units and products so (`Kelco and Calgon Vestal`, `Centoxin`)."""
+    names = {word for span, _, _ in kept if span.label_ == "OFFICER" and len(_words(span)) > 1 for word in _words(span)}
+
+    def lone(span: Span) -> bool:
+        words = _words(span)
+        if span.label_ != "OFFICER" or len(words) != 1 or words[0] in names:
+            return False
+        previous = next((t for t in reversed(span.doc[max(0, span.start - 3):span.start]) if not t.is_space), None)
+        return previous is None or previous.lower_ not in TITLES
+
+    return [item for item in kept if not lone(item[0])]
 
 
 def _only_role_words(text: str) -> bool:
@@ -394,7 +412,7 @@ class EntityRules:
             # never into words the recognizer tagged and the rules above dropped or trimmed off
             kept = _propagate_names(doc, kept, ents)
         if self.drop_patterns:
-            kept = _drop_non_names_by_context(kept)
+            kept = _drop_lone_officer_words(_drop_non_names_by_context(kept))
         doc.ents = [span for span, _, _ in kept]
         if scores is not None:
             doc._.entity_scores = [score for _, score, _ in kept]

@@ -154,6 +154,15 @@ def test_rules_drop_trial_names_but_not_products_before_trial(blank_nlp):
     assert [e.text for e in rules(doc).ents] == ["Okogen", "AV411", "NATiV3"]
 
 
+def test_rules_drop_a_one_word_officer_without_a_title_or_a_full_name(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False, "propagate_names": False})
+    text = "Merck sells Kelco. Ann Lee said Lee and Dr. Young agreed; Mr.\nBrown too. Kelco grew."
+    doc = _doc_with_ents(blank_nlp, text, [("Merck", "PARTNER", 0), ("Kelco", "OFFICER", 0), ("Ann Lee", "OFFICER", 0),
+                                           ("Lee", "OFFICER", 1), ("Young", "OFFICER", 0), ("Brown", "OFFICER", 0),
+                                           ("Kelco", "OFFICER", 1)])
+    assert [e.text for e in rules(doc).ents] == ["Merck", "Ann Lee", "Lee", "Young", "Brown"]
+
+
 def test_rules_drop_mentions_made_only_of_common_words(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False})
     text = ("Extended Territory rights went to Acme. Supply of AB-1 is BUT DELAYED, said Professor Young. "
@@ -180,7 +189,9 @@ def test_filing_words_drop_partner_and_officer_mentions_only(tmp_path, blank_nlp
              ("Division", "DRUG", 1), ("Supply", "DRUG", 0), ("Plasma Pharma AG", "PARTNER", 0)]
     # a DRUG is checked against the corpus list only (filings write drug names in lower case)
     assert [e.text for e in rules(_doc_with_ents(blank_nlp, text, spans)).ents] == ["Acme", "Ann Lee", "Division", "Plasma Pharma AG"]
-    off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off", config={**config, "drop_filing_words": False})
+    # (`drop_patterns` off too: it drops a one-word OFFICER that follows no title)
+    off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off",
+                             config={**config, "drop_filing_words": False, "drop_patterns": False})
     assert [e.text for e in off(_doc_with_ents(blank_nlp, text, spans)).ents] == [
         "Additionally", "Acme", "Division", "Ann Lee", "Division", "Plasma Pharma AG"]
 
