@@ -12,7 +12,7 @@ statistics. The rules, each switchable in the config:
   all-capital mention is left alone, as targets are written so (`PSMA` beside `PSMA Development Company`);
 - `drop_non_entities`: a mention whose whole text is in the `non_entities.txt` lexicon
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
-- `drop_patterns`: trial registry numbers, URLs, statistics, numbers, bare degrees (`MD, MPH`), job
+- `drop_patterns`: trial registry numbers, URLs, statistics, numbers, addresses, bare degrees (`MD, MPH`), job
   titles alone (`Controller`) and banks, brokers, investors and law firms named as such
   (`... Securities Inc.`, `... LLP`) are removed, so are mentions whose context says they are no name: a ticker
   after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city before its
@@ -455,6 +455,8 @@ class EntityRules:
             return True
         if self.drop_patterns and (_only_degrees(text) or _only_role_words(text) or _names_bank_or_law_firm(span)):
             return True
+        if self.drop_patterns and span.label_ in ("PARTNER", "OFFICER") and len(span) > 1 and span[0].is_digit and span[0].whitespace_:
+            return True  # an address (`55216 Ingelheim`, `4435 Eastgate Mall`): no company or person name opens so
         return self.drop_patterns and any(p.search(text) for p in NOISE_PATTERNS)
 
     @staticmethod

@@ -156,11 +156,12 @@ def test_rules_drop_trial_names_but_not_products_before_trial(blank_nlp):
 
 def test_rules_drop_a_one_word_officer_without_a_title_or_a_full_name(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False, "propagate_names": False})
-    text = "Merck sells Kelco. Ann Lee said Lee and Dr. Young agreed; Mr.\nBrown too. Kelco grew."
+    text = "Merck sells Kelco. Ann Lee said Lee and Dr. Young agreed; Mr.\nBrown too. Kelco grew. 55216 Ingelheim, 3M Co"
     doc = _doc_with_ents(blank_nlp, text, [("Merck", "PARTNER", 0), ("Kelco", "OFFICER", 0), ("Ann Lee", "OFFICER", 0),
                                            ("Lee", "OFFICER", 1), ("Young", "OFFICER", 0), ("Brown", "OFFICER", 0),
-                                           ("Kelco", "OFFICER", 1)])
-    assert [e.text for e in rules(doc).ents] == ["Merck", "Ann Lee", "Lee", "Young", "Brown"]
+                                           ("Kelco", "OFFICER", 1), ("55216 Ingelheim", "PARTNER", 0), ("3M Co", "PARTNER", 0)])
+    # and an address is no partner
+    assert [e.text for e in rules(doc).ents] == ["Merck", "Ann Lee", "Lee", "Young", "Brown", "3M Co"]
 
 
 def test_rules_drop_mentions_made_only_of_common_words(blank_nlp):
