@@ -8,7 +8,8 @@ statistics. The rules, each switchable in the config:
 - `vote_labels`: every mention of the same normalised name takes the label that name has
   most often in the document (scores break ties), as an annotator would;
 - `partner_heads`: a DRUG or TARGET mention that is the head of a partner's name in the document
-  (`NRx` beside `NRx Pharmaceuticals`: the words after it are company words) is that PARTNER; an
+  (`NRx` beside `NRx Pharmaceuticals`: the words after it are company words), or a partner's name with an
+  `s` glued on (`CEL-SCIs`, a possessive without its apostrophe), is that PARTNER; an
   all-capital mention is left alone, as targets are written so (`PSMA` beside `PSMA Development Company`);
 - `drop_non_entities`: a mention whose whole text is in the `non_entities.txt` lexicon
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
@@ -297,11 +298,19 @@ def _partner_heads(kept: Kept) -> Kept:
                 if all(w.lower() in COMPANY_NAME_WORDS or not w[:1].isalnum() for w in words[k:]):
                     heads.add(tuple(words[:k]))
                     break
-    if not heads:
+    # a partner's name with an `s` glued on is that partner, written without the possessive's apostrophe
+    # (`CEL-SCIs research laboratory`): the recognizer takes the odd word for a product code
+    plurals = {words[:-1] + (words[-1] + "s",) for words in (_words(span) for span, _, _ in kept if span.label_ == "PARTNER")}
+
+    def is_partner(span: Span) -> bool:
+        words = _words(span)
+        return (words in heads and not span.text.isupper()) or words in plurals
+
+    if not heads and not plurals:
         return kept
     return [
         (Span(span.doc, span.start, span.end, label="PARTNER"), score, eid)
-        if span.label_ in ("DRUG", "TARGET") and not span.text.isupper() and _words(span) in heads
+        if span.label_ in ("DRUG", "TARGET") and is_partner(span)
         else (span, score, eid)
         for span, score, eid in kept
     ]

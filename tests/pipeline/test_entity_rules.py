@@ -277,3 +277,11 @@ def test_rules_take_the_head_of_a_partner_name_for_that_partner(blank_nlp):
     assert [e.label_ for e in doc.ents] == ["PARTNER", "PARTNER", "PARTNER", "TARGET", "DRUG", "PARTNER"]
     off = blank_nlp.add_pipe("immunoextract_entity_rules", name="off", config={"partner_heads": False, "propagate_names": False})
     assert [e.label_ for e in off(_doc_with_ents(blank_nlp, text, spans)).ents][1] == "TARGET"
+
+
+def test_rules_take_a_partner_name_with_a_glued_s_for_that_partner(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"propagate_names": False, "vote_labels": False})
+    text = "CEL-SCI said the work at CEL-SCIs laboratory used CEL-4000s and CEL-4000."
+    spans = [("CEL-SCI", "PARTNER", 0), ("CEL-SCIs", "DRUG", 0), ("CEL-4000s", "DRUG", 0), ("CEL-4000", "DRUG", 1)]
+    # `CEL-SCIs` is the partner's possessive without an apostrophe; a product's plural stays a product
+    assert [e.label_ for e in rules(_doc_with_ents(blank_nlp, text, spans)).ents] == ["PARTNER", "PARTNER", "DRUG", "DRUG"]
