@@ -23,7 +23,8 @@ TRAINED = ("tok2vec", "ner", "events", "relations")
 # (row name, the settings it switches on); the first row's settings switch every later one off
 STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
     ("rules of 2026-11-30 off", {"events": {"negative_scale": 1.0}, "event_arguments": {"product_required": []},
-                                 "relation_rules": {"coordinated_lists": [], "drop_merger_partners": False},
+                                 "relation_rules": {"coordinated_lists": [], "drop_merger_partners": False,
+                                                    "drop_list_partners": False},
                                  "entity_rules": {"drop_filing_words": False, "propagate_names": False,
                                                   "partner_heads": False},
                                  "event_rules": {"drop_mergers": False}}),
@@ -35,6 +36,7 @@ STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
     ("+ relation_rules.drop_merger_partners", {"relation_rules": {"drop_merger_partners": None}}),
     ("+ entity_rules.partner_heads", {"entity_rules": {"partner_heads": None}}),
     ("+ entity_rules.propagate_names", {"entity_rules": {"propagate_names": None}}),
+    ("+ relation_rules.drop_list_partners", {"relation_rules": {"drop_list_partners": None}}),
 ]
 
 

@@ -104,3 +104,26 @@ def test_no_partner_of_in_a_sentence_about_a_merger_that_names_no_deal(blank_nlp
     doc._.relations = list(rels)
     off = blank_nlp.add_pipe("immunoextract_relation_rules", name="off", config={"partner_product_parentheses": False})
     assert len(off(doc)._.relations) == 4
+
+
+def test_no_partner_of_between_members_of_a_long_list_or_of_partners_each_with_a_product(blank_nlp):
+    from immunoextract.pipeline.relation_rules import partner_lists
+
+    text = ("ImmunoGen has agreements with Genentech, Abgenix, and Millennium. Genentech (T-DM1) and Biogen "
+            "(BIIB-1) develop TAP products. Acme and Zeta announced a deal.")
+    mentions = [("ImmunoGen", "PARTNER"), ("Genentech", "PARTNER"), ("Abgenix", "PARTNER"), ("Millennium", "PARTNER"),
+                ("T-DM1", "DRUG"), ("Biogen", "PARTNER"), ("BIIB-1", "DRUG"), ("Acme", "PARTNER"), ("Zeta", "PARTNER")]
+    doc = _doc(blank_nlp, text, mentions)
+    second = text.index("Genentech (T-DM1)")
+    doc.ents = list(doc.ents) + [doc.char_span(second, second + 9, label="PARTNER")]
+    assert partner_lists(doc) == [[tuple(_at(text, "Genentech")), tuple(_at(text, "Abgenix")), tuple(_at(text, "Millennium"))],
+                                  [(second, second + 9), tuple(_at(text, "Biogen"))]]
+    rels = [
+        {"head": _at(text, "ImmunoGen"), "tail": _at(text, "Abgenix"), "label": "PARTNER_OF", "score": 0.9},  # stays
+        {"head": _at(text, "Abgenix"), "tail": _at(text, "Millennium"), "label": "PARTNER_OF", "score": 0.8},  # in a list of 3
+        {"head": [second, second + 9], "tail": _at(text, "Biogen"), "label": "PARTNER_OF", "score": 0.7},  # each has a product
+        {"head": _at(text, "Acme"), "tail": _at(text, "Zeta"), "label": "PARTNER_OF", "score": 0.6},  # two names: stays
+    ]
+    doc._.relations = list(rels)
+    rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={"partner_product_parentheses": False, "drop_list_partners": True})
+    assert [r["score"] for r in rules(doc)._.relations] == [0.9, 0.6]
