@@ -24,7 +24,7 @@ TRAINED = ("tok2vec", "ner", "events", "relations")
 STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
     ("rules of 2026-11-30 off", {"events": {"negative_scale": 1.0}, "event_arguments": {"product_required": []},
                                  "relation_rules": {"coordinated_lists": [], "drop_merger_partners": False,
-                                                    "drop_list_partners": False},
+                                                    "drop_list_partners": False, "payload_stems": False},
                                  "entity_rules": {"drop_filing_words": False, "propagate_names": False,
                                                   "partner_heads": False},
                                  "event_rules": {"drop_mergers": False}}),
@@ -37,6 +37,7 @@ STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
     ("+ entity_rules.partner_heads", {"entity_rules": {"partner_heads": None}}),
     ("+ entity_rules.propagate_names", {"entity_rules": {"propagate_names": None}}),
     ("+ relation_rules.drop_list_partners", {"relation_rules": {"drop_list_partners": None}}),
+    ("+ relation_rules.payload_stems", {"relation_rules": {"payload_stems": None}}),
 ]
 
 

@@ -24,6 +24,11 @@ speaks of a merger, an acquisition, a tender offer or a takeover and of no licen
 partnership, alliance or joint venture: the schema's v1 gives mergers and acquisitions no PARTNER_OF
 ("American Home Products and American Cyanamid ... entered into a definitive merger agreement").
 
+`payload_stems` writes HAS_PAYLOAD from a conjugate to its payload when the conjugate's INN names it
+(the stem `-mertansine` is DM1 joined to an antibody, `-vedotin` MMAE, `-ozogamicin` calicheamicin) and a
+mention of that payload stands in the same sentence: the schema's own HAS_PAYLOAD example is
+`cantuzumab mertansine -> DM1`, which the relation model missed in both seed filings that state it.
+
 `drop_list_partners` removes PARTNER_OF between two members of one list of partners that is either
 three or more names long ("agreements with Genentech, Abgenix, and Millennium") or pairs each partner
 with its own product ("Genentech (Trastuzumab-DM1), Millennium (MLN591DM1) and Boehringer Ingelheim
@@ -33,12 +38,13 @@ in none of its product lists; a two-name list is left alone ("Boehringer Ingelhe
 announced" names two partners).
 """
 import re
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data.closure import CLOSED_LABELS
+from ..data.facts import normalize_name
 from ..data.extensions import install_extensions
 from ..data.schema import EVENT_ARGUMENT_LABELS, SYMMETRIC_RELATIONS
 from ..errors import check_choices
@@ -55,6 +61,18 @@ DEAL_WORDS = re.compile(r"\b(?:licen[cs]\w*|collaborat\w*|partner\w*|co-?develop
 # entity relations (those the closure copies too) and event arguments
 COPYABLE_LABELS: Tuple[str, ...] = CLOSED_LABELS + EVENT_ARGUMENT_LABELS
 Offsets = Tuple[int, int]
+# the INN stems of antibody-drug conjugates and immunotoxins, and the names of the payload each stands for
+PAYLOAD_STEMS: Dict[str, FrozenSet[str]] = {
+    stem: frozenset(names.split("|"))
+    for stem, names in {
+        "mertansine": "dm1|mertansine|maytansinoid dm1", "emtansine": "dm1|emtansine|maytansinoid dm1",
+        "ravtansine": "dm4|ravtansine", "soravtansine": "dm4|soravtansine",
+        "vedotin": "mmae|monomethyl auristatin e|vedotin", "mafodotin": "mmaf|monomethyl auristatin f|mafodotin",
+        "deruxtecan": "dxd|deruxtecan|exatecan derivative", "govitecan": "sn 38|sn38|govitecan",
+        "ozogamicin": "calicheamicin|ozogamicin", "tesirine": "sg3199|tesirine|pbd",
+        "pasudotox": "pe38|pseudomonas exotoxin", "sudotox": "pe38|pseudomonas exotoxin",
+    }.items()
+}
 
 
 class RelationRules:
@@ -70,6 +88,7 @@ class RelationRules:
         coordinated_lists: Sequence[str] = (),
         drop_merger_partners: bool = False,
         drop_list_partners: bool = False,
+        payload_stems: bool = False,
     ) -> None:
         check_choices(name, "coordinated_lists", coordinated_lists, COPYABLE_LABELS, "cannot be copied")
         install_extensions()
@@ -78,10 +97,13 @@ class RelationRules:
         self.coordinated_lists = frozenset(coordinated_lists)
         self.drop_merger_partners = drop_merger_partners
         self.drop_list_partners = drop_list_partners
+        self.payload_stems = payload_stems
 
     def __call__(self, doc: Doc) -> Doc:
         if self.partner_product_parentheses:
             self._partner_product_parentheses(doc)
+        if self.payload_stems:
+            self._payloads_by_stem(doc)
         if self.coordinated_lists:
             self._copy_across_lists(doc)
         if self.drop_merger_partners:
@@ -89,6 +111,31 @@ class RelationRules:
         if self.drop_list_partners:
             self._drop_list_partners(doc)
         return doc
+
+    def _payloads_by_stem(self, doc: Doc) -> None:
+        drugs = [(i, ent) for i, ent in enumerate(doc.ents) if ent.label_ == "DRUG"]
+        conjugates = [(i, ent, payloads) for i, ent in drugs
+                      for stem, payloads in PAYLOAD_STEMS.items() if ent[-1].lower_.endswith(stem)]
+        if not conjugates:
+            return
+        sentences = sentence_ids(doc)
+        scores: Optional[List[float]] = doc._.entity_scores
+        relations = list(doc._.relations or [])
+        written = {(tuple(r["head"]), tuple(r["tail"]), r["label"]) for r in relations}
+        for i, conjugate, payloads in conjugates:
+            for j, payload in drugs:
+                if (j == i or sentences[payload.start] != sentences[conjugate.start]
+                        or normalize_name(payload.text) not in payloads):
+                    continue
+                head: Offsets = (conjugate.start_char, conjugate.end_char)
+                tail: Offsets = (payload.start_char, payload.end_char)
+                if (head, tail, "HAS_PAYLOAD") in written:
+                    continue
+                written.add((head, tail, "HAS_PAYLOAD"))
+                known = [s for s in (scores[i], scores[j]) if s is not None] if scores else []
+                relations.append({"head": list(head), "tail": list(tail), "label": "HAS_PAYLOAD",
+                                  "score": min(known) if known else None})
+        doc._.relations = relations
 
     def _drop_list_partners(self, doc: Doc) -> None:
         relations = doc._.relations or []
@@ -255,14 +302,14 @@ def partner_lists(doc: Doc) -> List[List[Offsets]]:
     assigns=["doc._.relations"],
     requires=["doc.ents"],
     default_config={"partner_product_parentheses": True, "coordinated_lists": [], "drop_merger_partners": False,
-                    "drop_list_partners": False},
+                    "drop_list_partners": False, "payload_stems": False},
 )
 def make_relation_rules(
     nlp: Language, name: str, partner_product_parentheses: bool, coordinated_lists: List[str], drop_merger_partners: bool,
-    drop_list_partners: bool,
+    drop_list_partners: bool, payload_stems: bool,
 ) -> RelationRules:
     """Create an `immunoextract_relation_rules` component (see `RelationRules`)."""
     return RelationRules(
         name, partner_product_parentheses=partner_product_parentheses, coordinated_lists=coordinated_lists,
-        drop_merger_partners=drop_merger_partners, drop_list_partners=drop_list_partners,
+        drop_merger_partners=drop_merger_partners, drop_list_partners=drop_list_partners, payload_stems=payload_stems,
     )

@@ -127,3 +127,22 @@ def test_no_partner_of_between_members_of_a_long_list_or_of_partners_each_with_a
     doc._.relations = list(rels)
     rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={"partner_product_parentheses": False, "drop_list_partners": True})
     assert [r["score"] for r in rules(doc)._.relations] == [0.9, 0.6]
+
+
+def test_a_conjugate_named_by_its_inn_stem_gets_its_payload(blank_nlp):
+    text = "Cantuzumab mertansine carries DM1 and huC242. Brentuximab vedotin uses MMAE, not DM1."
+    mentions = [("Cantuzumab mertansine", "DRUG"), ("DM1", "DRUG"), ("huC242", "ANTIBODY"), ("Brentuximab vedotin", "DRUG"),
+                ("MMAE", "DRUG")]
+    doc = _doc(blank_nlp, text, mentions, scores=[0.9, 0.6, 0.8, 0.7, 0.95])
+    second_dm1 = text.index("DM1", text.index("MMAE"))
+    doc.ents = list(doc.ents) + [doc.char_span(second_dm1, second_dm1 + 3, label="DRUG")]
+    doc._.entity_scores = [0.9, 0.6, 0.8, 0.7, 0.95, 0.5]
+    doc._.relations = []
+    rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={"partner_product_parentheses": False, "payload_stems": True})
+    rels = [(text[r["head"][0]:r["head"][1]], text[r["tail"][0]:r["tail"][1]], r["score"]) for r in rules(doc)._.relations]
+    # each conjugate gets the payload its stem names in its own sentence, scored as its less sure mention;
+    # vedotin's payload is MMAE, not the DM1 beside it
+    assert rels == [("Cantuzumab mertansine", "DM1", 0.6), ("Brentuximab vedotin", "MMAE", 0.7)]
+    doc._.relations = []
+    off = blank_nlp.add_pipe("immunoextract_relation_rules", name="off", config={"partner_product_parentheses": False})
+    assert off(doc)._.relations == []
