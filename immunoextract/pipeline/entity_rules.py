@@ -21,7 +21,8 @@ statistics. The rules, each switchable in the config:
   `Department of` (with every other mention of that trial, city, author or discipline), and a one-word
   OFFICER that follows no title and is no word of a longer officer mention (`Kelco and Calgon Vestal`); and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
-  parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium`), a partner widened over the
+  parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium` and the DRUG `MLN591DM1`), a
+  partner widened over the
   `Group` right after it (`Roche Group`), the head noun of a
   defined term off a partner (`Hansoh Territory` -> `Hansoh`), a platform's name written as a drug
   (`LEAPS` of `LEAPS technology`) dropped, a
@@ -265,6 +266,22 @@ def _balance_parentheses(doc: Doc, start: int, end: int) -> Tuple[int, int]:
     return start, end
 
 
+CODE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+
+
+def _code_cut_off(ent: Span, kept: Span) -> Optional[Span]:
+    """The product code a partner mention ran into and lost to the parenthesis cut (`Millennium (MLN591DM1`
+    kept as `Millennium`): when the words cut off after the `(` are one code closed by the `)` after the
+    mention, that code is a DRUG mention of its own, as in `Genentech (Trastuzumab-DM1)`."""
+    doc = ent.doc
+    if ent.label_ != "PARTNER" or kept.end >= ent.end or ent.end >= len(doc) or doc[ent.end].text != ")":
+        return None
+    opening = next((k for k in range(kept.end, ent.end) if doc[k].text == "("), None)
+    if opening is None or opening + 2 != ent.end or not CODE.fullmatch(doc[opening + 1].text):
+        return None
+    return Span(doc, opening + 1, ent.end, label="DRUG")
+
+
 PLATFORM_WORDS = frozenset("technology technologies platform platforms".split())
 
 
@@ -409,6 +426,9 @@ class EntityRules:
                 kept.append((span, score, eid))
                 continue
             kept.append((span, scores[i] if scores else None, ids[i] if ids else None))
+            code = _code_cut_off(ent, span) if self.drop_patterns else None
+            if code is not None:
+                kept.append((code, scores[i] if scores else None, None))
         if self.drop_patterns:
             kept = _drop_platforms(self._defined_terms(kept))
         if self.vote_labels:

@@ -59,12 +59,13 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
         ("ImmunoGen Achieve Milestone. NRx Pharmaceuticals Re-Files New Drug Application. Health Care Partners Fund.",
          [("ImmunoGen Achieve Milestone", "PARTNER", 0), ("NRx Pharmaceuticals Re-Files New Drug Application", "PARTNER", 0),
           ("Health Care Partners Fund", "PARTNER", 0)], ["ImmunoGen", "NRx Pharmaceuticals", "Health Care Partners Fund"]),
-        # an unmatched parenthesis: cut before an open one; a name started inside parentheses is widened to
-        # the word before them, merging a same-label mention that ends there, or cut after the `)`
-        ("Millennium (MLN591DM1) and Syntex (U.S.A.) Inc. and Acme (Europe) Ltd. and in (Japan) Kirin Ltd.",
+        # an unmatched parenthesis: cut before an open one (a product code so cut off is a DRUG of its own,
+        # a place is not); a name started inside parentheses is widened to the word before them, merging a
+        # same-label mention that ends there, or cut after the `)`
+        ("Millennium (MLN591DM1) and Syntex (U.S.A.) Inc. and Acme (Europe) Ltd. and in (Japan) Kirin Ltd. Zeta (Boston)",
          [("Millennium (MLN591DM1", "PARTNER", 0), ("Syntex", "PARTNER", 0), ("U.S.A.) Inc.", "PARTNER", 0),
-          ("Europe) Ltd.", "PARTNER", 0), ("Japan) Kirin Ltd.", "PARTNER", 0)],
-         ["Millennium", "Syntex (U.S.A.) Inc.", "Acme (Europe) Ltd.", "Kirin Ltd."]),
+          ("Europe) Ltd.", "PARTNER", 0), ("Japan) Kirin Ltd.", "PARTNER", 0), ("Zeta (Boston", "PARTNER", 0)],
+         ["Millennium", "MLN591DM1", "Syntex (U.S.A.) Inc.", "Acme (Europe) Ltd.", "Kirin Ltd.", "Zeta"]),
         # a defined term's head noun is cut off a partner; `Products` only when the shorter name stands alone
         ("A license to Hansoh for each Hansoh Product in the Hansoh Territory, all Hansoh Products. American Home Products.",
          [("Hansoh", "PARTNER", 0), ("Hansoh Product", "PARTNER", 0), ("Hansoh Territory", "PARTNER", 0),
