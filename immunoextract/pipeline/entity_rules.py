@@ -23,7 +23,8 @@ statistics. The rules, each switchable in the config:
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
   parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium` and the DRUG `MLN591DM1`), a
   partner widened over the
-  `Group` right after it (`Roche Group`), the head noun of a
+  `Group` right after it (`Roche Group`), a target's head noun cut off its name (`NMDA receptor` -> `NMDA`,
+  as the schema's `the CanAg antigen` -> `CanAg`), the head noun of a
   defined term off a partner (`Hansoh Territory` -> `Hansoh`), a platform's name written as a drug
   (`LEAPS` of `LEAPS technology`) dropped, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
@@ -282,6 +283,7 @@ def _code_cut_off(ent: Span, kept: Span) -> Optional[Span]:
     return Span(doc, opening + 1, ent.end, label="DRUG")
 
 
+TARGET_HEAD_NOUNS = frozenset("receptor receptors antigen antigens".split())
 PLATFORM_WORDS = frozenset("technology technologies platform platforms".split())
 
 
@@ -465,6 +467,9 @@ class EntityRules:
                 end = k - 2 if k - start > 2 and ent.doc[k - 1].text == "-" and ent.doc[k - 2].lower_ == "re" else k
                 break
         start, end = _balance_parentheses(ent.doc, start, end)
+        if (ent.label_ == "TARGET" and end - start == 2 and ent.doc[end - 1].lower_ in TARGET_HEAD_NOUNS
+                and any(c.isupper() or c.isdigit() for c in ent.doc[start].text)):
+            end -= 1  # `NMDA receptor`, `CanAg antigen`: the schema annotates the name, not its head noun
         if ent.label_ == "PARTNER" and end == ent.end and end < len(ent.doc) and ent.doc[end].text in ("Group", "GROUP") \
                 and ent.doc[end - 1].whitespace_ == " ":
             end += 1  # `the Roche Group`: the group's full name, as `../shared/dev` writes it

@@ -76,6 +76,11 @@ def test_rules_drop_lexicon_entries_and_noise_patterns_keeping_scores_aligned(bl
         ("CEL-SCI's LEAPS technology. The LEAPS conjugate with calicheamicin technology and DM1.",
          [("LEAPS", "TARGET", 0), ("LEAPS", "DRUG", 1), ("calicheamicin", "DRUG", 0), ("DM1", "DRUG", 0)],
          ["calicheamicin", "DM1"]),
+        # a target's head noun goes when a name is left (`the CanAg antigen`: only `CanAg`, the schema says)
+        ("The NMDA receptor and the CanAg antigen; growth factor receptor; the CD20 antigens.",
+         [("NMDA receptor", "TARGET", 0), ("CanAg antigen", "TARGET", 0), ("growth factor receptor", "TARGET", 0),
+          ("CD20 antigens", "TARGET", 0)],
+         ["NMDA", "CanAg", "growth factor receptor", "CD20"]),
         # a partner takes the `Group` after it, not one after a comma nor a DRUG's
         ("A member of the Roche Group. THE ROCHE GROUP. Roche, Group results. Acmetinib Group.",
          [("Roche", "PARTNER", 0), ("ROCHE", "PARTNER", 0), ("Roche", "PARTNER", 1), ("Acmetinib", "DRUG", 0)],
