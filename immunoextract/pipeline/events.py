@@ -16,7 +16,7 @@ from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 import numpy
 from spacy.language import Language
 from spacy.pipeline.spancat import DEFAULT_SPANCAT_SINGLELABEL_MODEL, SpanCategorizer, Suggester
-from spacy.tokens import Doc, SpanGroup
+from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import registry
 from spacy.vocab import Vocab
 from thinc.api import Model, Ops, get_current_ops
@@ -165,6 +165,13 @@ CONDITIONAL_WORDS = frozenset("if unless whether may might could would should".s
 CLAUSE_ENDS = frozenset(".;:!?")
 # corporate transactions the schema's v1 does not annotate as events, nor as PARTNER_OF
 MERGER_WORDS = re.compile(r"\b(?:merg(?:er|ers|ed|e|es|ing)|acquisitions?|tender offers?|takeovers?|buy-?outs?)\b", re.I)
+# words that make a trigger a regulatory event whatever the categorizer said: a petition, a designation, a
+# marketing application; in the corpus 153 of 157 triggers with one are REGULATORY (the others file an IND,
+# a CLINICAL step, hence INVESTIGATIONAL), in `../shared/dev` 30 of 30
+REGULATORY_WORDS = re.compile(
+    r"\b(?:petitions?|designations?|fast track|breakthrough therapy|orphan drug|priority review|new drug applications?|"
+    r"biologics? licen[cs]e applications?|NDAs?|BLAs?|ANDAs?|sNDAs?|sBLAs?|MAAs?|marketing authori[sz]ations?)\b", re.I)
+INVESTIGATIONAL = re.compile(r"\binvestigational\b|\bIND\b", re.I)
 BEFORE_A_MONTH = frozenset("in of on since until by from early late mid during".split())
 
 
@@ -201,6 +208,20 @@ def keep_spans(doc: Doc, spans_key: str, keep: List[int]) -> None:
     doc.spans[spans_key] = kept
 
 
+def retype_regulatory(doc: Doc, spans_key: str) -> None:
+    """Make REGULATORY every trigger of another type whose words name a regulatory act (REGULATORY_WORDS), unless
+    they speak of an investigational new drug application (an IND is a CLINICAL step)."""
+    group = doc.spans[spans_key]
+    retyped = [
+        Span(doc, span.start, span.end, label="REGULATORY")
+        if span.label_ != "REGULATORY" and REGULATORY_WORDS.search(span.text) and not INVESTIGATIONAL.search(span.text)
+        else span
+        for span in group
+    ]
+    if any(a.label_ != b.label_ for a, b in zip(retyped, group)):
+        doc.spans[spans_key] = SpanGroup(doc, name=group.name, spans=retyped, attrs=dict(group.attrs))
+
+
 class EventRules:
     """Drop the event triggers that stand in a conditional clause, or that name a merger.
 
@@ -210,23 +231,31 @@ class EventRules:
     2 of 132; the categorizer, which sees a few words around each candidate, put one there
     in 10 of the 106 triggers it wrote on `../shared/dev`.
 
+    With `regulatory_words`, a trigger whose words name a petition, a designation or a marketing application
+    (`filed a citizen's petition`) is REGULATORY whatever type the categorizer gave it (`retype_regulatory`).
+
     With `drop_mergers`, a trigger whose words name a merger, an acquisition, a tender offer or
     a takeover goes too: the schema's v1 has no such events ("entered into a definitive merger
     agreement" is no LICENSE). `acquired` alone stays, since "acquired exclusive rights" is a licence.
     """
 
     def __init__(
-        self, name: str = "event_rules", *, spans_key: str = "events", drop_conditional: bool = True, drop_mergers: bool = False
+        self, name: str = "event_rules", *, spans_key: str = "events", drop_conditional: bool = True, drop_mergers: bool = False,
+        regulatory_words: bool = False,
     ) -> None:
         self.name = name
         self.spans_key = spans_key
         self.drop_conditional = drop_conditional
         self.drop_mergers = drop_mergers
+        self.regulatory_words = regulatory_words
 
     def __call__(self, doc: Doc) -> Doc:
         group = doc.spans.get(self.spans_key)
-        if not (self.drop_conditional or self.drop_mergers) or group is None or not len(group):
+        if not (self.drop_conditional or self.drop_mergers or self.regulatory_words) or group is None or not len(group):
             return doc
+        if self.regulatory_words:
+            retype_regulatory(doc, self.spans_key)
+            group = doc.spans[self.spans_key]
 
         def keep(span) -> bool:
             if self.drop_conditional and is_conditional(doc, span.start):
@@ -241,11 +270,15 @@ class EventRules:
     "immunoextract_event_rules",
     assigns=["doc.spans"],
     requires=["doc.spans"],
-    default_config={"spans_key": "events", "drop_conditional": True, "drop_mergers": False},
+    default_config={"spans_key": "events", "drop_conditional": True, "drop_mergers": False, "regulatory_words": False},
 )
-def make_event_rules(nlp: Language, name: str, spans_key: str, drop_conditional: bool, drop_mergers: bool) -> EventRules:
+def make_event_rules(
+    nlp: Language, name: str, spans_key: str, drop_conditional: bool, drop_mergers: bool, regulatory_words: bool
+) -> EventRules:
     """Create an `immunoextract_event_rules` component (see `EventRules`)."""
-    return EventRules(name, spans_key=spans_key, drop_conditional=drop_conditional, drop_mergers=drop_mergers)
+    return EventRules(
+        name, spans_key=spans_key, drop_conditional=drop_conditional, drop_mergers=drop_mergers, regulatory_words=regulatory_words
+    )
 
 
 class EventArguments:

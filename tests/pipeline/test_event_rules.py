@@ -132,3 +132,19 @@ def test_event_rules_drop_merger_triggers_but_keep_acquired_rights(blank_nlp):
     doc = _doc_with_events(blank_nlp, text, [("entered into a definitive merger agreement", "LICENSE"),
                                              ("acquired exclusive rights", "LICENSE"), ("completed the acquisition", "MILESTONE")])
     assert len(blank_nlp.add_pipe("immunoextract_event_rules", name="off")(doc).spans["events"]) == 3  # off by default
+
+
+def test_event_rules_make_petitions_designations_and_applications_regulatory(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_event_rules", config={"regulatory_words": True})
+    text = "NRx filed a citizen's petition on AB-1. Acme filed an Investigational New Drug application. Zeta started a trial."
+    doc = rules(_doc_with_events(blank_nlp, text, [("filed a citizen's petition", "CLINICAL"),
+                                                   ("filed an Investigational New Drug application", "CLINICAL"),
+                                                   ("started a trial", "CLINICAL")]))
+    # an IND is a clinical step; the scores stay with their triggers
+    assert [s.label_ for s in doc.spans["events"]] == ["REGULATORY", "CLINICAL", "CLINICAL"]
+    assert [round(float(x), 2) for x in doc.spans["events"].attrs["scores"]] == [0.9, 0.8, 0.7]
+    off = blank_nlp.add_pipe("immunoextract_event_rules", name="off")
+    doc = off(_doc_with_events(blank_nlp, text, [("filed a citizen's petition", "CLINICAL"),
+                                                 ("filed an Investigational New Drug application", "CLINICAL"),
+                                                 ("started a trial", "CLINICAL")]))
+    assert doc.spans["events"][0].label_ == "CLINICAL"
