@@ -171,6 +171,20 @@ MERGER_WORDS = re.compile(r"\b(?:merg(?:er|ers|ed|e|es|ing)|acquisitions?|tender
 REGULATORY_WORDS = re.compile(
     r"\b(?:petitions?|designations?|fast track|breakthrough therapy|orphan drug|priority review|new drug applications?|"
     r"biologics? licen[cs]e applications?|NDAs?|BLAs?|ANDAs?|sNDAs?|sBLAs?|MAAs?|marketing authori[sz]ations?)\b", re.I)
+# an achieved milestone, said in so many words (`achievement of a milestone`, `milestones were earned`,
+# `received a milestone payment`): in the corpus 26 of 37 such phrases are MILESTONE triggers, the rest
+# conditional or denied (`upon achievement of specified milestones`, `No milestones were earned`), which
+# NOT_ACHIEVED_INSIDE and NOT_ACHIEVED_BEFORE leave out
+MILESTONE_PHRASE = re.compile(
+    r"\bachiev\w*(?:\s+(?:of|by)\s+\w+)?(?:\s+\w+){0,3}?\s+milestones?\b"
+    r"|\bmilestones?\s+(?:was|were|has been|have been)?\s*(?:achieved|earned|met|reached|triggered)\b"
+    r"|\b(?:received|receives|earned|paid)\s+(?:a|an|the)\s+(?:\$[\d.,]+\s+(?:million\s+)?)?(?:\w+\s+){0,2}milestone payments?\b",
+    re.I)
+# what makes such a phrase a promise or a denial, not an event: `upon the achievement of specified milestones`,
+# `no assurance that X will achieve any of the milestones`, `No milestones were earned`
+NOT_ACHIEVED_INSIDE = re.compile(r"\b(?:any|specified|certain|future|potential|additional|such)\b", re.I)
+NOT_ACHIEVED_BEFORE = re.compile(
+    r"\b(?:upon|eligible|if|assurance|no|not|will|may|might|could|would|contingent|subject to|based on)\b[^.;]*$", re.I)
 INVESTIGATIONAL = re.compile(r"\binvestigational\b|\bIND\b", re.I)
 BEFORE_A_MONTH = frozenset("in of on since until by from early late mid during".split())
 
@@ -222,6 +236,34 @@ def retype_regulatory(doc: Doc, spans_key: str) -> None:
         doc.spans[spans_key] = SpanGroup(doc, name=group.name, spans=retyped, attrs=dict(group.attrs))
 
 
+def add_milestones(doc: Doc, spans_key: str, score: float = 0.5) -> None:
+    """Add a MILESTONE trigger at every MILESTONE_PHRASE no trigger overlaps yet, scored `score`."""
+    group = doc.spans[spans_key]
+    taken = [False] * len(doc)
+    for span in group:
+        taken[span.start:span.end] = [True] * len(span)
+    added = []
+    text = doc.text
+    for match in MILESTONE_PHRASE.finditer(text):
+        if NOT_ACHIEVED_INSIDE.search(match.group()) or NOT_ACHIEVED_BEFORE.search(text[max(0, match.start() - 60):match.start()]):
+            continue
+        span = doc.char_span(match.start(), match.end(), label="MILESTONE", alignment_mode="expand")
+        if span is not None and not any(taken[span.start:span.end]):
+            added.append(span)
+            taken[span.start:span.end] = [True] * len(span)
+    if not added:
+        return
+    scores = group.attrs.get("scores")
+    attrs = dict(group.attrs)
+    if scores is not None and len(scores) == len(group):
+        attrs["scores"] = list(scores) + [score] * len(added)
+    spans = sorted(list(group) + added, key=lambda span: span.start)
+    order = sorted(range(len(group) + len(added)), key=lambda k: (list(group) + added)[k].start)
+    if "scores" in attrs and len(attrs["scores"]) == len(order):
+        attrs["scores"] = [attrs["scores"][k] for k in order]
+    doc.spans[spans_key] = SpanGroup(doc, name=group.name, spans=spans, attrs=attrs)
+
+
 class EventRules:
     """Drop the event triggers that stand in a conditional clause, or that name a merger.
 
@@ -234,6 +276,10 @@ class EventRules:
     With `regulatory_words`, a trigger whose words name a petition, a designation or a marketing application
     (`filed a citizen's petition`) is REGULATORY whatever type the categorizer gave it (`retype_regulatory`).
 
+    With `milestone_words`, a milestone said to be achieved in so many words (`announced the achievement of a
+    milestone`, `BOEHRINGER INGELHEIM AND IMMUNOGEN ACHIEVE MILESTONE`) is a MILESTONE trigger where the
+    categorizer wrote none (`add_milestones`); promises and denials are left out.
+
     With `drop_mergers`, a trigger whose words name a merger, an acquisition, a tender offer or
     a takeover goes too: the schema's v1 has no such events ("entered into a definitive merger
     agreement" is no LICENSE). `acquired` alone stays, since "acquired exclusive rights" is a licence.
@@ -241,20 +287,27 @@ class EventRules:
 
     def __init__(
         self, name: str = "event_rules", *, spans_key: str = "events", drop_conditional: bool = True, drop_mergers: bool = False,
-        regulatory_words: bool = False,
+        regulatory_words: bool = False, milestone_words: bool = False,
     ) -> None:
         self.name = name
         self.spans_key = spans_key
         self.drop_conditional = drop_conditional
         self.drop_mergers = drop_mergers
         self.regulatory_words = regulatory_words
+        self.milestone_words = milestone_words
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.milestone_words and self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=[], attrs={"scores": []})
         group = doc.spans.get(self.spans_key)
-        if not (self.drop_conditional or self.drop_mergers or self.regulatory_words) or group is None or not len(group):
+        if not (self.drop_conditional or self.drop_mergers or self.regulatory_words or self.milestone_words) \
+                or group is None or not (len(group) or self.milestone_words):
             return doc
         if self.regulatory_words:
             retype_regulatory(doc, self.spans_key)
+            group = doc.spans[self.spans_key]
+        if self.milestone_words:
+            add_milestones(doc, self.spans_key)
             group = doc.spans[self.spans_key]
 
         def keep(span) -> bool:
@@ -270,14 +323,17 @@ class EventRules:
     "immunoextract_event_rules",
     assigns=["doc.spans"],
     requires=["doc.spans"],
-    default_config={"spans_key": "events", "drop_conditional": True, "drop_mergers": False, "regulatory_words": False},
+    default_config={"spans_key": "events", "drop_conditional": True, "drop_mergers": False, "regulatory_words": False,
+                    "milestone_words": False},
 )
 def make_event_rules(
-    nlp: Language, name: str, spans_key: str, drop_conditional: bool, drop_mergers: bool, regulatory_words: bool
+    nlp: Language, name: str, spans_key: str, drop_conditional: bool, drop_mergers: bool, regulatory_words: bool,
+    milestone_words: bool,
 ) -> EventRules:
     """Create an `immunoextract_event_rules` component (see `EventRules`)."""
     return EventRules(
-        name, spans_key=spans_key, drop_conditional=drop_conditional, drop_mergers=drop_mergers, regulatory_words=regulatory_words
+        name, spans_key=spans_key, drop_conditional=drop_conditional, drop_mergers=drop_mergers,
+        regulatory_words=regulatory_words, milestone_words=milestone_words,
     )
 
 

@@ -148,3 +148,15 @@ def test_event_rules_make_petitions_designations_and_applications_regulatory(bla
                                                  ("filed an Investigational New Drug application", "CLINICAL"),
                                                  ("started a trial", "CLINICAL")]))
     assert doc.spans["events"][0].label_ == "CLINICAL"
+
+
+def test_event_rules_add_milestones_said_to_be_achieved_and_not_promised(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_event_rules", config={"milestone_words": True})
+    text = ("Acme and Zeta announced the achievement of a milestone. Zeta is eligible for payments upon the achievement of "
+            "specified milestones. No milestones were earned in 2019. Acme received a $5 million milestone payment.")
+    doc = blank_nlp.make_doc(text)
+    doc.spans["events"] = SpanGroup(doc, name="events", spans=[doc.char_span(0, 4, label="LICENSE")], attrs={"scores": [0.9]})
+    doc = rules(doc)
+    assert [(s.text, s.label_) for s in doc.spans["events"]] == [
+        ("Acme", "LICENSE"), ("achievement of a milestone", "MILESTONE"), ("received a $5 million milestone payment", "MILESTONE")]
+    assert [round(float(x), 2) for x in doc.spans["events"].attrs["scores"]] == [0.9, 0.5, 0.5]
