@@ -27,7 +27,7 @@ STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
                                                     "drop_list_partners": False, "payload_stems": False},
                                  "entity_rules": {"drop_filing_words": False, "propagate_names": False,
                                                   "partner_heads": False},
-                                 "event_rules": {"drop_mergers": False, "regulatory_words": False,
+                                 "event_rules": {"drop_mergers": False, "type_words": False,
                                                  "milestone_words": False}}),
     ("+ events.negative_scale", {"events": {"negative_scale": None}}),
     ("+ event_arguments.product_required", {"event_arguments": {"product_required": None}}),
@@ -39,7 +39,7 @@ STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
     ("+ entity_rules.propagate_names", {"entity_rules": {"propagate_names": None}}),
     ("+ relation_rules.drop_list_partners", {"relation_rules": {"drop_list_partners": None}}),
     ("+ relation_rules.payload_stems", {"relation_rules": {"payload_stems": None}}),
-    ("+ event_rules.regulatory_words", {"event_rules": {"regulatory_words": None}}),
+    ("+ event_rules.type_words", {"event_rules": {"type_words": None}}),
     ("+ event_rules.milestone_words", {"event_rules": {"milestone_words": None}}),
 ]
 

@@ -185,6 +185,12 @@ MILESTONE_PHRASE = re.compile(
 NOT_ACHIEVED_INSIDE = re.compile(r"\b(?:any|specified|certain|future|potential|additional|such)\b", re.I)
 NOT_ACHIEVED_BEFORE = re.compile(
     r"\b(?:upon|eligible|if|assurance|no|not|will|may|might|could|would|contingent|subject to|based on)\b[^.;]*$", re.I)
+# words of rights coming back or a programme ending: in the corpus all 92 triggers with one and without a
+# trial word are TERMINATION, in `../shared/dev` 5 of 5 (`termination of the ANTRIL trial` is CLINICAL)
+TERMINATION_WORDS = re.compile(
+    r"\b(?:elect(?:ed|s)? not to|decided not to|declined to|opt(?:ed|s)? out|regain(?:ed|s)?|"
+    r"return(?:ed|s)? (?:the |all |its )?rights|terminat\w*|discontinu\w*)\b", re.I)
+TRIAL_WORDS = re.compile(r"\b(?:trials?|study|studies|enrol\w*|dosing)\b", re.I)
 INVESTIGATIONAL = re.compile(r"\binvestigational\b|\bIND\b", re.I)
 BEFORE_A_MONTH = frozenset("in of on since until by from early late mid during".split())
 
@@ -222,16 +228,21 @@ def keep_spans(doc: Doc, spans_key: str, keep: List[int]) -> None:
     doc.spans[spans_key] = kept
 
 
-def retype_regulatory(doc: Doc, spans_key: str) -> None:
-    """Make REGULATORY every trigger of another type whose words name a regulatory act (REGULATORY_WORDS), unless
-    they speak of an investigational new drug application (an IND is a CLINICAL step)."""
+def retype_by_words(doc: Doc, spans_key: str) -> None:
+    """Give a trigger the type its words name whatever the categorizer said: REGULATORY for a petition, a
+    designation or a marketing application (REGULATORY_WORDS; not an investigational new drug application, a
+    CLINICAL step), TERMINATION for rights regained or returned, a partner electing not to advance, a
+    termination or discontinuation (TERMINATION_WORDS; not of a trial or study, which is CLINICAL)."""
     group = doc.spans[spans_key]
-    retyped = [
-        Span(doc, span.start, span.end, label="REGULATORY")
-        if span.label_ != "REGULATORY" and REGULATORY_WORDS.search(span.text) and not INVESTIGATIONAL.search(span.text)
-        else span
-        for span in group
-    ]
+
+    def type_of(span: Span) -> str:
+        if REGULATORY_WORDS.search(span.text) and not INVESTIGATIONAL.search(span.text):
+            return "REGULATORY"
+        if TERMINATION_WORDS.search(span.text) and not TRIAL_WORDS.search(span.text):
+            return "TERMINATION"
+        return span.label_
+
+    retyped = [span if type_of(span) == span.label_ else Span(doc, span.start, span.end, label=type_of(span)) for span in group]
     if any(a.label_ != b.label_ for a, b in zip(retyped, group)):
         doc.spans[spans_key] = SpanGroup(doc, name=group.name, spans=retyped, attrs=dict(group.attrs))
 
@@ -273,8 +284,10 @@ class EventRules:
     2 of 132; the categorizer, which sees a few words around each candidate, put one there
     in 10 of the 106 triggers it wrote on `../shared/dev`.
 
-    With `regulatory_words`, a trigger whose words name a petition, a designation or a marketing application
-    (`filed a citizen's petition`) is REGULATORY whatever type the categorizer gave it (`retype_regulatory`).
+    With `type_words`, a trigger whose words name a petition, a designation or a marketing application
+    (`filed a citizen's petition`) is REGULATORY, and one that names rights regained or a partner electing
+    not to advance (`elected not to advance`) TERMINATION, whatever type the categorizer gave it
+    (`retype_by_words`).
 
     With `milestone_words`, a milestone said to be achieved in so many words (`announced the achievement of a
     milestone`, `BOEHRINGER INGELHEIM AND IMMUNOGEN ACHIEVE MILESTONE`) is a MILESTONE trigger where the
@@ -287,24 +300,24 @@ class EventRules:
 
     def __init__(
         self, name: str = "event_rules", *, spans_key: str = "events", drop_conditional: bool = True, drop_mergers: bool = False,
-        regulatory_words: bool = False, milestone_words: bool = False,
+        type_words: bool = False, milestone_words: bool = False,
     ) -> None:
         self.name = name
         self.spans_key = spans_key
         self.drop_conditional = drop_conditional
         self.drop_mergers = drop_mergers
-        self.regulatory_words = regulatory_words
+        self.type_words = type_words
         self.milestone_words = milestone_words
 
     def __call__(self, doc: Doc) -> Doc:
         if self.milestone_words and self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=[], attrs={"scores": []})
         group = doc.spans.get(self.spans_key)
-        if not (self.drop_conditional or self.drop_mergers or self.regulatory_words or self.milestone_words) \
+        if not (self.drop_conditional or self.drop_mergers or self.type_words or self.milestone_words) \
                 or group is None or not (len(group) or self.milestone_words):
             return doc
-        if self.regulatory_words:
-            retype_regulatory(doc, self.spans_key)
+        if self.type_words:
+            retype_by_words(doc, self.spans_key)
             group = doc.spans[self.spans_key]
         if self.milestone_words:
             add_milestones(doc, self.spans_key)
@@ -323,17 +336,17 @@ class EventRules:
     "immunoextract_event_rules",
     assigns=["doc.spans"],
     requires=["doc.spans"],
-    default_config={"spans_key": "events", "drop_conditional": True, "drop_mergers": False, "regulatory_words": False,
+    default_config={"spans_key": "events", "drop_conditional": True, "drop_mergers": False, "type_words": False,
                     "milestone_words": False},
 )
 def make_event_rules(
-    nlp: Language, name: str, spans_key: str, drop_conditional: bool, drop_mergers: bool, regulatory_words: bool,
+    nlp: Language, name: str, spans_key: str, drop_conditional: bool, drop_mergers: bool, type_words: bool,
     milestone_words: bool,
 ) -> EventRules:
     """Create an `immunoextract_event_rules` component (see `EventRules`)."""
     return EventRules(
         name, spans_key=spans_key, drop_conditional=drop_conditional, drop_mergers=drop_mergers,
-        regulatory_words=regulatory_words, milestone_words=milestone_words,
+        type_words=type_words, milestone_words=milestone_words,
     )
 
 

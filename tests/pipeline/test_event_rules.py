@@ -134,8 +134,8 @@ def test_event_rules_drop_merger_triggers_but_keep_acquired_rights(blank_nlp):
     assert len(blank_nlp.add_pipe("immunoextract_event_rules", name="off")(doc).spans["events"]) == 3  # off by default
 
 
-def test_event_rules_make_petitions_designations_and_applications_regulatory(blank_nlp):
-    rules = blank_nlp.add_pipe("immunoextract_event_rules", config={"regulatory_words": True})
+def test_event_rules_give_triggers_the_type_their_words_name(blank_nlp):
+    rules = blank_nlp.add_pipe("immunoextract_event_rules", config={"type_words": True})
     text = "NRx filed a citizen's petition on AB-1. Acme filed an Investigational New Drug application. Zeta started a trial."
     doc = rules(_doc_with_events(blank_nlp, text, [("filed a citizen's petition", "CLINICAL"),
                                                    ("filed an Investigational New Drug application", "CLINICAL"),
@@ -143,6 +143,11 @@ def test_event_rules_make_petitions_designations_and_applications_regulatory(bla
     # an IND is a clinical step; the scores stay with their triggers
     assert [s.label_ for s in doc.spans["events"]] == ["REGULATORY", "CLINICAL", "CLINICAL"]
     assert [round(float(x), 2) for x in doc.spans["events"].attrs["scores"]] == [0.9, 0.8, 0.7]
+    text = "GSK elected not to advance AB-1. Acme terminated the AB-1 trial. Zeta regained the rights to AB-2."
+    doc = rules(_doc_with_events(blank_nlp, text, [("elected not to advance", "CLINICAL"),
+                                                   ("terminated the AB-1 trial", "CLINICAL"), ("regained", "LICENSE")]))
+    # stopping one trial is a clinical step, the schema says
+    assert [s.label_ for s in doc.spans["events"]] == ["TERMINATION", "CLINICAL", "TERMINATION"]
     off = blank_nlp.add_pipe("immunoextract_event_rules", name="off")
     doc = off(_doc_with_events(blank_nlp, text, [("filed a citizen's petition", "CLINICAL"),
                                                  ("filed an Investigational New Drug application", "CLINICAL"),
