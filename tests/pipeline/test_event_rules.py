@@ -143,8 +143,8 @@ def test_event_rules_give_triggers_the_type_their_words_name(blank_nlp):
     # an IND is a clinical step; the scores stay with their triggers
     assert [s.label_ for s in doc.spans["events"]] == ["REGULATORY", "CLINICAL", "CLINICAL"]
     assert [round(float(x), 2) for x in doc.spans["events"].attrs["scores"]] == [0.9, 0.8, 0.7]
-    text = "GSK elected not to advance AB-1. Acme terminated the AB-1 trial. Zeta regained the rights to AB-2."
-    doc = rules(_doc_with_events(blank_nlp, text, [("elected not to advance", "CLINICAL"),
+    ended = "GSK elected not to advance AB-1. Acme terminated the AB-1 trial. Zeta regained the rights to AB-2."
+    doc = rules(_doc_with_events(blank_nlp, ended, [("elected not to advance", "CLINICAL"),
                                                    ("terminated the AB-1 trial", "CLINICAL"), ("regained", "LICENSE")]))
     # stopping one trial is a clinical step, the schema says
     assert [s.label_ for s in doc.spans["events"]] == ["TERMINATION", "CLINICAL", "TERMINATION"]
