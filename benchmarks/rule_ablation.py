@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAINED = ("tok2vec", "ner", "events", "relations")
 # (row name, the settings it switches on); the first row's settings switch every later one off
 STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
-    ("rules of 2026-11-30 off", {"events": {"negative_scale": 1.0}, "event_arguments": {"product_required": []},
+    ("switchable rules off", {"events": {"negative_scale": 1.0}, "event_arguments": {"product_required": []},
                                  "relation_rules": {"coordinated_lists": [], "drop_merger_partners": False,
-                                                    "drop_list_partners": False, "payload_stems": False},
+                                                    "drop_list_partners": False, "payload_stems": False,
+                                                    "first_names": False},
                                  "entity_rules": {"drop_filing_words": False, "propagate_names": False,
                                                   "partner_heads": False},
                                  "event_rules": {"drop_mergers": False, "type_words": False,
@@ -41,6 +42,7 @@ STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
     ("+ relation_rules.payload_stems", {"relation_rules": {"payload_stems": None}}),
     ("+ event_rules.type_words", {"event_rules": {"type_words": None}}),
     ("+ event_rules.milestone_words", {"event_rules": {"milestone_words": None}}),
+    ("+ relation_rules.first_names", {"relation_rules": {"first_names": None}}),
 ]
 
 

@@ -146,3 +146,27 @@ def test_a_conjugate_named_by_its_inn_stem_gets_its_payload(blank_nlp):
     doc._.relations = []
     off = blank_nlp.add_pipe("immunoextract_relation_rules", name="off", config={"partner_product_parentheses": False})
     assert off(doc)._.relations == []
+
+
+def test_a_relation_on_a_second_name_moves_to_the_first(blank_nlp):
+    from immunoextract.pipeline.relation_rules import first_names
+
+    text = "Acme has cantuzumab mertansine (huC242-DM1/SB-408075) and huN901-DM1/BB-10901, licensed to Zeta."
+    mentions = [("Acme", "PARTNER"), ("cantuzumab mertansine", "DRUG"), ("huC242-DM1", "DRUG"), ("SB-408075", "DRUG"),
+                ("huN901-DM1", "DRUG"), ("BB-10901", "DRUG"), ("Zeta", "PARTNER")]
+    doc = _doc(blank_nlp, text, mentions)
+    first = tuple(_at(text, "cantuzumab mertansine"))
+    assert first_names(doc) == {tuple(_at(text, "huC242-DM1")): first, tuple(_at(text, "SB-408075")): first,
+                                tuple(_at(text, "BB-10901")): tuple(_at(text, "huN901-DM1"))}
+    doc._.relations = [
+        {"head": _at(text, "BB-10901"), "tail": _at(text, "Zeta"), "label": "LICENSED_TO", "score": 0.4},
+        {"head": _at(text, "Acme"), "tail": _at(text, "SB-408075"), "label": "DEVELOPS", "score": 0.6},
+        {"head": _at(text, "Acme"), "tail": _at(text, "cantuzumab mertansine"), "label": "DEVELOPS", "score": 0.7},
+        {"head": _at(text, "SB-408075"), "tail": _at(text, "cantuzumab mertansine"), "label": "ALIAS_OF", "score": 0.9},
+    ]
+    rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={"partner_product_parentheses": False, "first_names": True})
+    rels = [(text[r["head"][0]:r["head"][1]], r["label"], text[r["tail"][0]:r["tail"][1]], r["score"])
+            for r in rules(doc)._.relations]
+    # moved to the first name (once, with the better score: Acme already DEVELOPS it); ALIAS_OF stays on the alias
+    assert rels == [("huN901-DM1", "LICENSED_TO", "Zeta", 0.4), ("Acme", "DEVELOPS", "cantuzumab mertansine", 0.7),
+                    ("SB-408075", "ALIAS_OF", "cantuzumab mertansine", 0.9)]
