@@ -17,7 +17,8 @@ statistics. The rules, each switchable in the config:
   titles alone (`Controller`) and banks, brokers, investors and law firms named as such
   (`... Securities Inc.`, `... LLP`) are removed, so are mentions whose context says they are no name: a ticker
   after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city before its
-  state (`Boulder, Colorado`), a trial's name (`The Emerald Study`) or a discipline after `Professor of` or
+  state (`Boulder, Colorado`), a trial's name (`The Emerald Study`), a product or target before `Agreement`
+  (`the CoV Agreement`) or a discipline after `Professor of` or
   `Department of` (with every other mention of that trial, city, author or discipline), and a one-word
   OFFICER that follows no title and is no word of a longer officer mention (`Kelco and Calgon Vestal`); and
   leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
@@ -118,6 +119,9 @@ US_STATES = (
 # a partner or target name before a capitalised `Study` or `Trial` is a trial's name (`The Emerald Study`, `MOXIe
 # Trial Results`); a product's is not (`AV411 Trial Results` in a headline, `TIMING OF AV411 TRIALS`)
 TRIAL_AFTER = re.compile(r"\s*(?:Study|Trial|Studies|Trials)\b")
+# a product or target name before a capitalised `Agreement` names an agreement (`the CoV Agreement`): neither gold
+# has a DRUG, TARGET or ANTIBODY mention there
+AGREEMENT_AFTER = re.compile(r"\s*Agreements?\b")
 # a partner after `Professor of` or `Department of` is a discipline or an academic unit (`Professor of Orthopedic
 # Surgery`), not an organisation that develops drugs (`a division of Wyeth` is, and stays)
 ACADEMIC_CONTEXT = re.compile(r"\b(?:Professors?|Department|School|Faculty)\s+of\s+(?:the\s+)?$")
@@ -156,8 +160,9 @@ def _names_bank_or_law_firm(span: Span) -> bool:
 
 def _in_non_name_context(span: Span) -> Optional[str]:
     """Why the words around the mention say it is no name the schema annotates, or None: `ticker` after its
-    exchange (`NASDAQ: NRXP`), `byline` (`By Meg Flippin`), `trial` name (`The Emerald Study`), `city` before
-    its state (`Boulder, Colorado`) or `discipline` (`Professor of Orthopedic Surgery`)."""
+    exchange (`NASDAQ: NRXP`), `byline` (`By Meg Flippin`), `trial` name (`The Emerald Study`), `agreement`
+    name (`the CoV Agreement`), `city` before its state (`Boulder, Colorado`) or `discipline` (`Professor of
+    Orthopedic Surgery`)."""
     doc = span.doc
     first = max(0, span.start - 6)
     # a few tokens of context, not `doc.text`, which spaCy rebuilds at every call
@@ -170,6 +175,8 @@ def _in_non_name_context(span: Span) -> Optional[str]:
     after = span[-1].whitespace_ + "".join(t.text_with_ws for t in doc[span.end:span.end + 4])
     if span.label_ != "DRUG" and span[-1].whitespace_ and TRIAL_AFTER.match(after) and not any(c.isdigit() for c in span.text):
         return "trial"
+    if span.label_ in ("DRUG", "TARGET", "ANTIBODY") and span[-1].whitespace_ and AGREEMENT_AFTER.match(after):
+        return "agreement"
     if span.label_ != "PARTNER":
         return None
     if STATE_AFTER.match(after) and not any(w.lower() in COMPANY_NAME_WORDS for w in _words(span)):
@@ -179,15 +186,16 @@ def _in_non_name_context(span: Span) -> Optional[str]:
 
 def _drop_non_names_by_context(kept: Kept) -> Kept:
     """Drop the mentions `_in_non_name_context` rejects, and every other mention of a trial, city, byline
-    author or discipline so found: the `Boulder` of `Boulder, Colorado` is the city in `a plant in Boulder` too. A ticker
-    goes alone, as companies trade under their own names (`XOMA Ltd. (Nasdaq: XOMA)`)."""
+    author or discipline so found: the `Boulder` of `Boulder, Colorado` is the city in `a plant in Boulder`
+    too. A ticker goes alone, as companies trade under their own names (`XOMA Ltd. (Nasdaq: XOMA)`), and so
+    does a product named in an agreement's name."""
     not_names, dropped = set(), set()
     for k, (span, _, _) in enumerate(kept):
         reason = _in_non_name_context(span)
         if reason:
             dropped.add(k)
             words = _words(span)
-            if reason != "ticker":
+            if reason not in ("ticker", "agreement"):
                 not_names.update((words, words[1:]) if words[0] == "By" else (words,))
     if not dropped:
         return kept

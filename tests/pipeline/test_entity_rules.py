@@ -151,13 +151,16 @@ def test_rules_drop_tickers_bylines_cities_and_disciplines_by_their_context(blan
     assert text[kept[5][1] - 12:kept[5][1]] == "division of "  # a company after `a division of` stays
 
 
-def test_rules_drop_trial_names_but_not_products_before_trial(blank_nlp):
+def test_rules_drop_trial_and_agreement_names_but_not_products_before_trial(blank_nlp):
     rules = blank_nlp.add_pipe("immunoextract_entity_rules", config={"vote_labels": False, "propagate_names": False})
-    text = "Okogen filed the Emerald Study. Emerald will enroll. Positive AV411 Trial Results. NATiV3 Trial Design."
+    text = ("Okogen filed the Emerald Study. Emerald will enroll. Positive AV411 Trial Results. NATiV3 Trial Design. "
+            "Under the CoV Agreement, CoV drugs and the Acme Agreement.")
     doc = _doc_with_ents(blank_nlp, text, [("Okogen", "PARTNER", 0), ("Emerald", "PARTNER", 0), ("Emerald", "PARTNER", 1),
-                                           ("AV411", "DRUG", 0), ("NATiV3", "TARGET", 0)])
-    # a trial's name goes wherever it stands; a product before `Trial` stays, and so does a code-like name
-    assert [e.text for e in rules(doc).ents] == ["Okogen", "AV411", "NATiV3"]
+                                           ("AV411", "DRUG", 0), ("NATiV3", "TARGET", 0), ("CoV", "TARGET", 0),
+                                           ("CoV", "TARGET", 1), ("Acme", "PARTNER", 0)])
+    # a trial's name goes wherever it stands; a product before `Trial` stays, and so does a code-like name;
+    # a target before `Agreement` goes there only, a partner stays
+    assert [e.text for e in rules(doc).ents] == ["Okogen", "AV411", "NATiV3", "CoV", "Acme"]
 
 
 def test_rules_drop_a_one_word_officer_without_a_title_or_a_full_name(blank_nlp):
