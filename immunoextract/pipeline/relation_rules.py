@@ -299,7 +299,8 @@ def first_names(doc: Doc) -> Dict[Offsets, Offsets]:
 def partner_lists(doc: Doc) -> List[List[Offsets]]:
     """The lists of partners whose members are no partners of each other (see `drop_list_partners`): runs of
     PARTNER mentions joined by LIST_SEPARATOR that are three or more long, or in which a partner is followed
-    by a parenthesis holding only DRUG mentions (`Millennium (MLN591DM1) and Boehringer Ingelheim`)."""
+    by a parenthesis holding only DRUG mentions or a product code (`Millennium (MLN591DM1) and Boehringer
+    Ingelheim`)."""
     ents = list(doc.ents)
     text = doc.text  # spaCy rebuilds `doc.text` at every call
     lists: List[List[Offsets]] = []
@@ -326,7 +327,9 @@ def partner_lists(doc: Doc) -> List[List[Offsets]]:
                 j, end = i + 1, ent.end_char
         nxt = ents[j] if j < len(ents) else None
         between = text[end:nxt.start_char] if nxt is not None else ""
-        if nxt is not None and nxt.label_ == "PARTNER" and LIST_SEPARATOR.fullmatch(between) and not PRODUCT_CODE.search(between):
+        if nxt is not None and nxt.label_ == "PARTNER" and LIST_SEPARATOR.fullmatch(between):
+            # a product code the recognizer missed in the parenthesis is the partner's own product too
+            with_products = with_products or bool(PRODUCT_CODE.search(between))
             run.append((nxt.start_char, nxt.end_char))
             i = j
             continue

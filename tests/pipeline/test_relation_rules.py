@@ -110,14 +110,16 @@ def test_no_partner_of_between_members_of_a_long_list_or_of_partners_each_with_a
     from immunoextract.pipeline.relation_rules import partner_lists
 
     text = ("ImmunoGen has agreements with Genentech, Abgenix, and Millennium. Genentech (T-DM1) and Biogen "
-            "(BIIB-1) develop TAP products. Acme and Zeta announced a deal.")
+            "(BIIB-1) develop TAP products. Acme and Zeta announced a deal. Beta (BX-12) and Gamma develop.")
     mentions = [("ImmunoGen", "PARTNER"), ("Genentech", "PARTNER"), ("Abgenix", "PARTNER"), ("Millennium", "PARTNER"),
-                ("T-DM1", "DRUG"), ("Biogen", "PARTNER"), ("BIIB-1", "DRUG"), ("Acme", "PARTNER"), ("Zeta", "PARTNER")]
+                ("T-DM1", "DRUG"), ("Biogen", "PARTNER"), ("BIIB-1", "DRUG"), ("Acme", "PARTNER"), ("Zeta", "PARTNER"),
+                ("Beta", "PARTNER"), ("Gamma", "PARTNER")]
     doc = _doc(blank_nlp, text, mentions)
     second = text.index("Genentech (T-DM1)")
     doc.ents = list(doc.ents) + [doc.char_span(second, second + 9, label="PARTNER")]
     assert partner_lists(doc) == [[tuple(_at(text, "Genentech")), tuple(_at(text, "Abgenix")), tuple(_at(text, "Millennium"))],
-                                  [(second, second + 9), tuple(_at(text, "Biogen"))]]
+                                  [(second, second + 9), tuple(_at(text, "Biogen"))],
+                                  [tuple(_at(text, "Beta")), tuple(_at(text, "Gamma"))]]  # a code the recognizer missed
     rels = [
         {"head": _at(text, "ImmunoGen"), "tail": _at(text, "Abgenix"), "label": "PARTNER_OF", "score": 0.9},  # stays
         {"head": _at(text, "Abgenix"), "tail": _at(text, "Millennium"), "label": "PARTNER_OF", "score": 0.8},  # in a list of 3
