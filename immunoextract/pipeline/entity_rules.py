@@ -15,19 +15,17 @@ statistics. The rules, each switchable in the config:
   (diseases, places, regulators, exchanges, media, generic headings) is removed;
 - `drop_patterns`: trial registry numbers, URLs, statistics, numbers, addresses, bare degrees (`MD, MPH`), job
   titles alone (`Controller`) and banks, brokers, investors and law firms named as such
-  (`... Securities Inc.`, `... LLP`) are removed, so are mentions whose context says they are no name: a ticker
-  after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city before its
-  state (`Boulder, Colorado`), a trial's name (`The Emerald Study`), a product or target before `Agreement`
-  (`the CoV Agreement`) or a discipline after `Professor of` or
-  `Department of` (with every other mention of that trial, city, author or discipline), and a one-word
-  OFFICER that follows no title and is no word of a longer officer mention (`Kelco and Calgon Vestal`); and
-  leading or trailing punctuation-only tokens (`* LIXT`) are trimmed off a mention, an unmatched
-  parenthesis is cut off or closed (`Millennium (MLN591DM1` -> `Millennium` and the DRUG `MLN591DM1`), a
-  partner widened over the
-  `Group` right after it (`Roche Group`), a target's head noun cut off its name (`NMDA receptor` -> `NMDA`,
-  as the schema's `the CanAg antigen` -> `CanAg`), the head noun of a
-  defined term off a partner (`Hansoh Territory` -> `Hansoh`), a platform's name written as a drug
-  (`LEAPS` of `LEAPS technology`) dropped, a
+  (`... Securities Inc.`, `... LLP`) are removed; so are mentions whose context says they are no name: a
+  ticker after its exchange (`NASDAQ: NRXP`), a byline's author (`By Meg Flippin`), a partner that is a city
+  before its state (`Boulder, Colorado`), a trial's name (`The Emerald Study`), a product or target before
+  `Agreement` (`the CoV Agreement`) or a discipline after `Professor of` or `Department of` (with every other
+  mention of that trial, city, author or discipline), and a one-word OFFICER that follows no title and is no
+  word of a longer officer mention (`Kelco and Calgon Vestal`). Leading or trailing punctuation-only tokens
+  (`* LIXT`) are trimmed off a mention, an unmatched parenthesis is cut off or closed (`Millennium
+  (MLN591DM1` -> `Millennium` and the DRUG `MLN591DM1`), a partner widened over the `Group` right after it
+  (`Roche Group`), a target's head noun cut off its name (`NMDA receptor` -> `NMDA`, as the schema's `the
+  CanAg antigen` -> `CanAg`), the head noun of a defined term off a partner (`Hansoh Territory` ->
+  `Hansoh`), a platform's name written as a drug (`LEAPS` of `LEAPS technology`) dropped, a
   title off a person (`Mr. London` -> `London`, as the schema's span rules say) and a
   capitalised headline verb off its end (`Kamada Wants` -> `Kamada`) or out of its middle
   (`ImmunoGen Achieve Milestone` -> `ImmunoGen`);
