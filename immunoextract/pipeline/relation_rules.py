@@ -134,6 +134,8 @@ class RelationRules:
             if rel["label"] != "ALIAS_OF":
                 head, tail = tuple(rel["head"]), tuple(rel["tail"])  # type: ignore[arg-type]
                 rel = {**rel, "head": list(first_of.get(head, head)), "tail": list(first_of.get(tail, tail))}
+                if rel["head"] == rel["tail"]:
+                    continue  # a relation between a product's two names is no relation of that product
             key = (tuple(rel["head"]), tuple(rel["tail"]), rel["label"])  # type: ignore[arg-type]
             if key not in moved or (rel.get("score") or 0.0) > (moved[key].get("score") or 0.0):  # type: ignore[operator]
                 moved[key] = rel

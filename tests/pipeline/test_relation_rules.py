@@ -165,10 +165,12 @@ def test_a_relation_on_a_second_name_moves_to_the_first(blank_nlp):
         {"head": _at(text, "Acme"), "tail": _at(text, "SB-408075"), "label": "DEVELOPS", "score": 0.6},
         {"head": _at(text, "Acme"), "tail": _at(text, "cantuzumab mertansine"), "label": "DEVELOPS", "score": 0.7},
         {"head": _at(text, "SB-408075"), "tail": _at(text, "cantuzumab mertansine"), "label": "ALIAS_OF", "score": 0.9},
+        {"head": _at(text, "cantuzumab mertansine"), "tail": _at(text, "huC242-DM1"), "label": "HAS_PAYLOAD", "score": 0.5},
     ]
     rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={"partner_product_parentheses": False, "first_names": True})
     rels = [(text[r["head"][0]:r["head"][1]], r["label"], text[r["tail"][0]:r["tail"][1]], r["score"])
             for r in rules(doc)._.relations]
-    # moved to the first name (once, with the better score: Acme already DEVELOPS it); ALIAS_OF stays on the alias
+    # moved to the first name (once, with the better score: Acme already DEVELOPS it); ALIAS_OF stays on the alias,
+    # and a relation between two names of one product goes
     assert rels == [("huN901-DM1", "LICENSED_TO", "Zeta", 0.4), ("Acme", "DEVELOPS", "cantuzumab mertansine", 0.7),
                     ("SB-408075", "ALIAS_OF", "cantuzumab mertansine", 0.9)]
