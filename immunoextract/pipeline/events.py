@@ -266,13 +266,12 @@ def add_milestones(doc: Doc, spans_key: str, score: float = 0.5) -> None:
         return
     scores = group.attrs.get("scores")
     attrs = dict(group.attrs)
+    spans = list(group) + added
+    order = sorted(range(len(spans)), key=lambda k: spans[k].start)  # triggers in text order, scores alongside
     if scores is not None and len(scores) == len(group):
-        attrs["scores"] = list(scores) + [score] * len(added)
-    spans = sorted(list(group) + added, key=lambda span: span.start)
-    order = sorted(range(len(group) + len(added)), key=lambda k: (list(group) + added)[k].start)
-    if "scores" in attrs and len(attrs["scores"]) == len(order):
-        attrs["scores"] = [attrs["scores"][k] for k in order]
-    doc.spans[spans_key] = SpanGroup(doc, name=group.name, spans=spans, attrs=attrs)
+        merged = list(scores) + [score] * len(added)
+        attrs["scores"] = [merged[k] for k in order]
+    doc.spans[spans_key] = SpanGroup(doc, name=group.name, spans=[spans[k] for k in order], attrs=attrs)
 
 
 class EventRules:
