@@ -19,6 +19,11 @@ def _at(text, surface):
     return [start, start + len(surface)]
 
 
+def _rel(text, head, label, tail, score):
+    """A relation between the first occurrences of two surfaces of `text`."""
+    return {"head": _at(text, head), "tail": _at(text, tail), "label": label, "score": score}
+
+
 def test_partner_then_product_in_parentheses_gives_develops(blank_nlp):
     text = ("Acme has collaborations with Genentech (Trastuzumab-DM1), Boehringer Ingelheim ( bivatuzumab mertansine) "
             "and Millennium (the MLN2704 program); Zeta, AB-1 (AB-2) and Wyeth (Pfizer) are not pairs.")
@@ -121,10 +126,10 @@ def test_no_partner_of_between_members_of_a_long_list_or_of_partners_each_with_a
                                   [(second, second + 9), tuple(_at(text, "Biogen"))],
                                   [tuple(_at(text, "Beta")), tuple(_at(text, "Gamma"))]]  # a code the recognizer missed
     rels = [
-        {"head": _at(text, "ImmunoGen"), "tail": _at(text, "Abgenix"), "label": "PARTNER_OF", "score": 0.9},  # stays
-        {"head": _at(text, "Abgenix"), "tail": _at(text, "Millennium"), "label": "PARTNER_OF", "score": 0.8},  # in a list of 3
-        {"head": [second, second + 9], "tail": _at(text, "Biogen"), "label": "PARTNER_OF", "score": 0.7},  # each has a product
-        {"head": _at(text, "Acme"), "tail": _at(text, "Zeta"), "label": "PARTNER_OF", "score": 0.6},  # two names: stays
+        _rel(text, "ImmunoGen", "PARTNER_OF", "Abgenix", 0.9),  # stays
+        _rel(text, "Abgenix", "PARTNER_OF", "Millennium", 0.8),  # in a list of 3
+        {**_rel(text, "Genentech", "PARTNER_OF", "Biogen", 0.7), "head": [second, second + 9]},  # each has a product
+        _rel(text, "Acme", "PARTNER_OF", "Zeta", 0.6),  # two names: stays
     ]
     doc._.relations = list(rels)
     rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={"partner_product_parentheses": False, "drop_list_partners": True})
@@ -161,11 +166,10 @@ def test_a_relation_on_a_second_name_moves_to_the_first(blank_nlp):
     assert first_names(doc) == {tuple(_at(text, "huC242-DM1")): first, tuple(_at(text, "SB-408075")): first,
                                 tuple(_at(text, "BB-10901")): tuple(_at(text, "huN901-DM1"))}
     doc._.relations = [
-        {"head": _at(text, "BB-10901"), "tail": _at(text, "Zeta"), "label": "LICENSED_TO", "score": 0.4},
-        {"head": _at(text, "Acme"), "tail": _at(text, "SB-408075"), "label": "DEVELOPS", "score": 0.6},
-        {"head": _at(text, "Acme"), "tail": _at(text, "cantuzumab mertansine"), "label": "DEVELOPS", "score": 0.7},
-        {"head": _at(text, "SB-408075"), "tail": _at(text, "cantuzumab mertansine"), "label": "ALIAS_OF", "score": 0.9},
-        {"head": _at(text, "cantuzumab mertansine"), "tail": _at(text, "huC242-DM1"), "label": "HAS_PAYLOAD", "score": 0.5},
+        _rel(text, "BB-10901", "LICENSED_TO", "Zeta", 0.4), _rel(text, "Acme", "DEVELOPS", "SB-408075", 0.6),
+        _rel(text, "Acme", "DEVELOPS", "cantuzumab mertansine", 0.7),
+        _rel(text, "SB-408075", "ALIAS_OF", "cantuzumab mertansine", 0.9),
+        _rel(text, "cantuzumab mertansine", "HAS_PAYLOAD", "huC242-DM1", 0.5),
     ]
     rules = blank_nlp.add_pipe("immunoextract_relation_rules", config={"partner_product_parentheses": False, "first_names": True})
     rels = [(text[r["head"][0]:r["head"][1]], r["label"], text[r["tail"][0]:r["tail"][1]], r["score"])
