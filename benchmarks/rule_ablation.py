@@ -22,14 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAINED = ("tok2vec", "ner", "events", "relations")
 # (row name, the settings it switches on); the first row's settings switch every later one off
 STEPS: List[Tuple[str, Dict[str, Dict[str, Any]]]] = [
-    ("switchable rules off", {"events": {"negative_scale": 1.0}, "event_arguments": {"product_required": []},
-                                 "relation_rules": {"coordinated_lists": [], "drop_merger_partners": False,
-                                                    "drop_list_partners": False, "payload_stems": False,
-                                                    "first_names": False},
-                                 "entity_rules": {"drop_filing_words": False, "propagate_names": False,
-                                                  "partner_heads": False},
-                                 "event_rules": {"drop_mergers": False, "type_words": False,
-                                                 "milestone_words": False}}),
+    ("switchable rules off", {
+        "events": {"negative_scale": 1.0},
+        "event_arguments": {"product_required": []},
+        "relation_rules": {"coordinated_lists": [], "drop_merger_partners": False, "drop_list_partners": False,
+                           "payload_stems": False, "first_names": False},
+        "entity_rules": {"drop_filing_words": False, "propagate_names": False, "partner_heads": False},
+        "event_rules": {"drop_mergers": False, "type_words": False, "milestone_words": False},
+    }),
     ("+ events.negative_scale", {"events": {"negative_scale": None}}),
     ("+ event_arguments.product_required", {"event_arguments": {"product_required": None}}),
     ("+ relation_rules.coordinated_lists", {"relation_rules": {"coordinated_lists": None}}),

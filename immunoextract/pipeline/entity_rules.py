@@ -54,6 +54,7 @@ from spacy.tokens import Doc, Span
 from ..data.extensions import install_extensions
 from ..data.facts import normalize_name
 from ..data.lexicon import WORD, lexicon_lines, only_common_words, read_word_list
+from .relation_rules import PRODUCT_CODE
 from ..ml.models.features import COMPANY_SUFFIXES, COMPANY_WORDS, POST_NOMINALS, RESOURCES, ROLE_WORDS, TITLES
 
 COMPANY_NAME_WORDS: FrozenSet[str] = COMPANY_SUFFIXES | COMPANY_WORDS
@@ -273,9 +274,6 @@ def _balance_parentheses(doc: Doc, start: int, end: int) -> Tuple[int, int]:
     return start, end
 
 
-CODE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
-
-
 def _code_cut_off(ent: Span, kept: Span) -> Optional[Span]:
     """The product code a partner mention ran into and lost to the parenthesis cut (`Millennium (MLN591DM1`
     kept as `Millennium`): when the words cut off after the `(` are one code closed by the `)` after the
@@ -284,7 +282,7 @@ def _code_cut_off(ent: Span, kept: Span) -> Optional[Span]:
     if ent.label_ != "PARTNER" or kept.end >= ent.end or ent.end >= len(doc) or doc[ent.end].text != ")":
         return None
     opening = next((k for k in range(kept.end, ent.end) if doc[k].text == "("), None)
-    if opening is None or opening + 2 != ent.end or not CODE.fullmatch(doc[opening + 1].text):
+    if opening is None or opening + 2 != ent.end or not PRODUCT_CODE.fullmatch(doc[opening + 1].text):
         return None
     return Span(doc, opening + 1, ent.end, label="DRUG")
 

@@ -242,8 +242,9 @@ def retype_by_words(doc: Doc, spans_key: str) -> None:
             return "TERMINATION"
         return span.label_
 
-    retyped = [span if type_of(span) == span.label_ else Span(doc, span.start, span.end, label=type_of(span)) for span in group]
-    if any(a.label_ != b.label_ for a, b in zip(retyped, group)):
+    types = [type_of(span) for span in group]
+    if any(label != span.label_ for label, span in zip(types, group)):
+        retyped = [Span(doc, span.start, span.end, label=label) for label, span in zip(types, group)]
         doc.spans[spans_key] = SpanGroup(doc, name=group.name, spans=retyped, attrs=dict(group.attrs))
 
 
@@ -309,18 +310,15 @@ class EventRules:
         self.milestone_words = milestone_words
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.milestone_words and self.spans_key not in doc.spans:
-            doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=[], attrs={"scores": []})
-        group = doc.spans.get(self.spans_key)
-        if not (self.drop_conditional or self.drop_mergers or self.type_words or self.milestone_words) \
-                or group is None or not (len(group) or self.milestone_words):
-            return doc
-        if self.type_words:
+        if self.type_words and len(doc.spans.get(self.spans_key, [])):
             retype_by_words(doc, self.spans_key)
-            group = doc.spans[self.spans_key]
         if self.milestone_words:
+            if self.spans_key not in doc.spans:
+                doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=[], attrs={"scores": []})
             add_milestones(doc, self.spans_key)
-            group = doc.spans[self.spans_key]
+        group = doc.spans.get(self.spans_key)
+        if not (self.drop_conditional or self.drop_mergers) or group is None or not len(group):
+            return doc
 
         def keep(span) -> bool:
             if self.drop_conditional and is_conditional(doc, span.start):

@@ -161,9 +161,7 @@ class RelationRules:
                 if (head, tail, "HAS_PAYLOAD") in written:
                     continue
                 written.add((head, tail, "HAS_PAYLOAD"))
-                known = [s for s in (scores[i], scores[j]) if s is not None] if scores else []
-                relations.append({"head": list(head), "tail": list(tail), "label": "HAS_PAYLOAD",
-                                  "score": min(known) if known else None})
+                relations.append({"head": list(head), "tail": list(tail), "label": "HAS_PAYLOAD", "score": _pair_score(scores, i, j)})
         doc._.relations = relations
 
     def _drop_list_partners(self, doc: Doc) -> None:
@@ -219,10 +217,7 @@ class RelationRules:
             tail: Tuple[int, int] = (product.start_char, product.end_char)
             if (head, tail, "DEVELOPS") in written:
                 continue
-            # as sure as the less sure of its two mentions
-            known = [s for s in (scores[i], scores[i + 1]) if s is not None] if scores else []
-            score = min(known) if known else None
-            added.append({"head": list(head), "tail": list(tail), "label": "DEVELOPS", "score": score})
+            added.append({"head": list(head), "tail": list(tail), "label": "DEVELOPS", "score": _pair_score(scores, i, i + 1)})
         if added:
             doc._.relations = relations + added
 
@@ -285,6 +280,12 @@ def coordinated_lists(doc: Doc, aliases: Set[Offsets] = frozenset()) -> List[Lis
     return lists
 
 
+def _pair_score(scores: Optional[Sequence[Optional[float]]], i: int, j: int) -> Optional[float]:
+    """A relation a rule writes between mentions `i` and `j` is as sure as the less sure of the two."""
+    known = [s for s in (scores[i], scores[j]) if s is not None] if scores else []
+    return min(known) if known else None
+
+
 def first_names(doc: Doc) -> Dict[Offsets, Offsets]:
     """Each DRUG mention that follows another right after a slash or an opening parenthesis (`huN901-DM1/BB-10901`,
     `cantuzumab mertansine (huC242-DM1/SB-408075)`), mapped to the first name of its run."""
@@ -338,7 +339,7 @@ def partner_lists(doc: Doc) -> List[List[Offsets]]:
         if len(run) >= 3 or (len(run) == 2 and with_products):
             lists.append(run)
         run = []
-        i = j if j > i + 1 else i + 1
+        i = j
     return lists
 
 
